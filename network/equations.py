@@ -1,0 +1,331 @@
+r"""From the signed graph to ODEs: the one rule that writes every rate law of mbaxis.
+
+For each state species :math:`X` with resting level :math:`X_0` and half-life :math:`t_{1/2}`,
+:math:`k_X = \ln 2 / t_{1/2}` and
+
+.. math::
+
+    \frac{dX}{dt} = \underbrace{\sigma_X k_X X_0 (1 - p_X) \prod_{e \to X} R_e}_{\text{synthesis}}
+      + \underbrace{\sigma_X p_e k_X X_0 J_e}_{\text{conversion in}}
+      - \underbrace{k_X (1 - \textstyle\sum_f q_f) X}_{\text{degradation}}
+      - \underbrace{\textstyle\sum_f q_f k_X X_0 J_f}_{\text{conversion out}}
+
+- :math:`R_e` is the normalised regulation term of each regulatory edge into :math:`X`:
+  :func:`network.rate_laws.activation` for a ``+`` edge, :func:`network.rate_laws.inhibition`
+  for a ``-`` edge. The regulator enters as :math:`a_e x`, where :math:`a_e` is the edge's
+  ``activity`` (1 normally; an ``inhibit`` perturbation lowers it).
+- A ``conversion`` edge :math:`e: A \to X` carries the flux
+  :math:`J_e = (a_e A / A_0) \prod_{c} R_c`, the product over ``catalysis`` edges into
+  :math:`X`. Of the target's resting production the fraction :math:`p_e` (``target_fraction``)
+  comes from the conversion; of the source's resting loss the fraction :math:`q_e`
+  (``source_fraction``) goes into it. The two species may have different units: the flux is
+  written relative to the resting state, so no stoichiometric unit factor is needed.
+- :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
+  knock-out, knock-down and over-expression perturbations set it.
+
+Every :math:`R_e` and :math:`J_e` equals 1 at rest, so the resting levels are a steady state
+by construction: synthesis :math:`k_X X_0` balances loss :math:`k_X X_0`. Inputs are
+time-dependent parameters that rest at 0. An observable is
+:math:`O = \sum_e w_e a_e S_e`, the weighted sum of its sources.
+
+Units are the display units of the tables (mM, pg/mL, ...) and time is in minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import sympy as sp
+
+from network.model import Model
+from network.rate_laws import activation, inhibition
+from network.units import to_minutes
+
+__all__ = ["Equations", "ParameterInfo", "Reaction", "build_equations"]
+
+ReactionKind = Literal["synthesis", "degradation", "conversion_out", "conversion_in"]
+ParameterKind = Literal["kinetic", "resting_level", "half_life", "perturbation", "input"]
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """A parameter of the equations with its value, unit and provenance."""
+
+    id: str
+    value: float
+    unit: str
+    kind: ParameterKind
+    source: str
+    owner: str  # the species or interaction the parameter belongs to
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """One term of the ODEs: a flux that produces (+1) or consumes (-1) one species.
+
+    ``interactions`` names the edges whose evidence the flux encodes; ``modifiers`` the
+    regulators in its rate with their signs.
+    """
+
+    id: str
+    kind: ReactionKind
+    species: str
+    stoichiometry: int
+    rate: sp.Expr
+    modifiers: tuple[tuple[str, int], ...]
+    interactions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Equations:
+    """The ODE system of a model, as sympy expressions in named symbols.
+
+    Attributes
+    ----------
+    states : tuple of str
+        State species IDs, in the order of the state vector.
+    inputs : tuple of str
+        Input IDs (time-dependent parameters, 0 at rest).
+    reactions : tuple of Reaction
+        The fluxes; the right-hand side of each state is the signed sum of its fluxes.
+    observables : dict of str to sympy.Expr
+        Observable ID to its expression in the states.
+    parameters : dict of str to ParameterInfo
+        Every symbol other than the states, with its default value (inputs included, at 0).
+    """
+
+    states: tuple[str, ...]
+    inputs: tuple[str, ...]
+    reactions: tuple[Reaction, ...]
+    observables: dict[str, sp.Expr]
+    parameters: dict[str, ParameterInfo]
+
+    @property
+    def rhs(self) -> dict[str, sp.Expr]:
+        """``dX/dt`` of each state as the signed sum of its reactions."""
+        terms: dict[str, list[sp.Expr]] = {state: [] for state in self.states}
+        for reaction in self.reactions:
+            terms[reaction.species].append(reaction.stoichiometry * reaction.rate)
+        return {state: sp.Add(*parts) for state, parts in terms.items()}
+
+    @property
+    def resting_state(self) -> dict[str, float]:
+        """The resting level of each state, the steady state with inputs at zero."""
+        return {state: self.parameters[f"{state}__rest"].value for state in self.states}
+
+    def parameter_values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
+        """Default parameter values, with ``overrides`` applied (unknown names raise KeyError)."""
+        values = {name: info.value for name, info in self.parameters.items()}
+        for name, value in (overrides or {}).items():
+            if name not in values:
+                raise KeyError(f"unknown parameter '{name}'")
+            values[name] = float(value)
+        return values
+
+    def rhs_function(
+        self,
+    ) -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], tuple[str, ...]]:
+        """Compile the right-hand side to a numpy function ``f(y, p) -> dy/dt``.
+
+        Returns the function and the parameter names in the order ``p`` must follow.
+        The states follow :attr:`states`.
+        """
+        names = tuple(self.parameters)
+        state_symbols = [sp.Symbol(s) for s in self.states]
+        parameter_symbols = [sp.Symbol(p) for p in names]
+        rhs = self.rhs
+        compiled = sp.lambdify(
+            (state_symbols, parameter_symbols),
+            [rhs[s] for s in self.states],
+            modules="numpy",
+            cse=True,
+        )
+
+        def f(y: np.ndarray, p: np.ndarray) -> np.ndarray:
+            return np.asarray(compiled(y, p), dtype=float)
+
+        return f, names
+
+
+def build_equations(model: Model) -> Equations:
+    """Write the ODEs of ``model`` by the rule in this module's docstring.
+
+    Examples
+    --------
+    >>> from network import load_model
+    >>> equations = build_equations(load_model())
+    >>> "brain__BDNF_mRNA" in equations.states
+    True
+    """
+    species = {s.id: s for s in model.species}
+    states = tuple(s.id for s in model.states)
+    inputs = tuple(s.id for s in model.inputs)
+    values = {p.id: p for p in model.parameters}
+    parameters: dict[str, ParameterInfo] = {}
+
+    def symbol(name: str) -> sp.Symbol:
+        return sp.Symbol(name)
+
+    def add(
+        name: str, value: float, unit: str, kind: ParameterKind, source: str, owner: str
+    ) -> sp.Symbol:
+        parameters[name] = ParameterInfo(name, float(value), unit, kind, source, owner)
+        return symbol(name)
+
+    for item in model.inputs:
+        add(item.id, 0.0, item.unit, "input", "input driven by protocols; 0 at rest", item.id)
+
+    rest: dict[str, sp.Expr] = {}
+    rate_constant: dict[str, sp.Expr] = {}
+    synthesis_scale: dict[str, sp.Expr] = {}
+    for item in model.states:
+        assert item.half_life is not None and item.half_life_unit is not None
+        rest[item.id] = add(
+            f"{item.id}__rest",
+            item.resting_level,
+            item.unit,
+            "resting_level",
+            item.resting_source,
+            item.id,
+        )
+        half_life = add(
+            f"{item.id}__half_life",
+            to_minutes(item.half_life, item.half_life_unit),
+            "min",
+            "half_life",
+            item.half_life_source or "",
+            item.id,
+        )
+        rate_constant[item.id] = sp.log(2) / half_life
+        synthesis_scale[item.id] = add(
+            f"{item.id}__synthesis_scale",
+            1.0,
+            "dimensionless",
+            "perturbation",
+            "1 unless perturbed",
+            item.id,
+        )
+    for item in model.inputs:
+        rest[item.id] = sp.Integer(0)
+
+    def kinetic(edge_id: str, name: str) -> sp.Symbol:
+        row = values[f"{edge_id}__{name}"]
+        return add(row.id, row.value, row.unit, "kinetic", row.source, edge_id)
+
+    activity: dict[str, sp.Symbol] = {
+        edge.id: add(
+            f"{edge.id}__activity",
+            1.0,
+            "dimensionless",
+            "perturbation",
+            "1 unless the edge is inhibited",
+            edge.id,
+        )
+        for edge in model.interactions
+    }
+
+    def regulation_term(edge_id: str, source: str, sign: int) -> sp.Expr:
+        x = activity[edge_id] * symbol(source)
+        emax, ec50, hill = (kinetic(edge_id, n) for n in ("emax", "ec50", "hill"))
+        law = activation if sign > 0 else inhibition
+        return law(x, rest[source], emax, ec50, hill)
+
+    reactions: list[Reaction] = []
+    observables: dict[str, sp.Expr] = {}
+    incoming: dict[str, list[str]] = {s: [] for s in species}
+    for edge in model.interactions:
+        incoming[edge.target].append(edge.id)
+    edges = {edge.id: edge for edge in model.interactions}
+    conversion_flux: dict[str, sp.Expr] = {}
+    source_fraction: dict[str, list[tuple[str, sp.Expr]]] = {s: [] for s in states}
+
+    for edge in model.interactions:
+        if edge.law != "conversion":
+            continue
+        catalysts = [edges[i] for i in incoming[edge.target] if edges[i].law == "catalysis"]
+        flux = activity[edge.id] * symbol(edge.source) / rest[edge.source]
+        for catalyst in catalysts:
+            flux *= regulation_term(catalyst.id, catalyst.source, catalyst.sign)
+        conversion_flux[edge.id] = flux
+        source_fraction[edge.source].append((edge.id, kinetic(edge.id, "source_fraction")))
+
+    for target in states:
+        k, x0, scale = rate_constant[target], rest[target], synthesis_scale[target]
+        regulators = [edges[i] for i in incoming[target] if edges[i].law == "regulation"]
+        conversions = [edges[i] for i in incoming[target] if edges[i].law == "conversion"]
+        catalysts = [edges[i] for i in incoming[target] if edges[i].law == "catalysis"]
+        from_conversion: sp.Expr = sp.Integer(0)
+        for conversion in conversions:
+            target_fraction = kinetic(conversion.id, "target_fraction")
+            from_conversion += target_fraction
+            reactions.append(
+                Reaction(
+                    id=f"{conversion.id}__in",
+                    kind="conversion_in",
+                    species=target,
+                    stoichiometry=1,
+                    rate=scale * target_fraction * k * x0 * conversion_flux[conversion.id],
+                    modifiers=((conversion.source, 1), *((c.source, c.sign) for c in catalysts)),
+                    interactions=(conversion.id, *(c.id for c in catalysts)),
+                )
+            )
+        synthesis: sp.Expr = scale * k * x0 * (1 - from_conversion)
+        for regulator in regulators:
+            synthesis *= regulation_term(regulator.id, regulator.source, regulator.sign)
+        reactions.append(
+            Reaction(
+                id=f"{target}__synthesis",
+                kind="synthesis",
+                species=target,
+                stoichiometry=1,
+                rate=synthesis,
+                modifiers=tuple((r.source, r.sign) for r in regulators),
+                interactions=tuple(r.id for r in regulators),
+            )
+        )
+        consumed = sp.Add(*(q for _, q in source_fraction[target]))
+        reactions.append(
+            Reaction(
+                id=f"{target}__degradation",
+                kind="degradation",
+                species=target,
+                stoichiometry=-1,
+                rate=k * (1 - consumed) * symbol(target),
+                modifiers=(),
+                interactions=(),
+            )
+        )
+        for edge_id, q in source_fraction[target]:
+            conversion = edges[edge_id]
+            reactions.append(
+                Reaction(
+                    id=f"{edge_id}__out",
+                    kind="conversion_out",
+                    species=target,
+                    stoichiometry=-1,
+                    rate=q * k * x0 * conversion_flux[edge_id],
+                    modifiers=tuple(
+                        (edges[c].source, edges[c].sign)
+                        for c in incoming[conversion.target]
+                        if edges[c].law == "catalysis"
+                    ),
+                    interactions=(edge_id,),
+                )
+            )
+
+    for item in model.observables:
+        terms = [
+            kinetic(i, "weight") * activity[i] * symbol(edges[i].source) for i in incoming[item.id]
+        ]
+        observables[item.id] = sp.Add(*terms)
+
+    return Equations(
+        states=states,
+        inputs=inputs,
+        reactions=tuple(reactions),
+        observables=observables,
+        parameters=parameters,
+    )

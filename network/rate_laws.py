@@ -1,0 +1,74 @@
+"""The normalised regulation terms from which every rate law of mbaxis is built.
+
+Each term multiplies a rate and equals exactly 1 when its regulator sits at its resting level,
+so the resting levels of the tables are a steady state by construction. This is the
+indirect-response (turnover) formalism of quantitative systems pharmacology (Dayneka, Garg &
+Jusko 1993, J Pharmacokinet Biopharm 21:457, DOI:10.1007/BF01061691), with the stimulation and
+inhibition functions written relative to the resting level so that inputs resting at zero and
+species resting above zero obey one rule.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+__all__ = ["activation", "hill_occupancy", "inhibition"]
+
+
+def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
+    r"""Fractional occupancy :math:`H(x) = x^n / (K^n + x^n)`, between 0 and 1.
+
+    Examples
+    --------
+    >>> x, k, n = sp.symbols("x k n", positive=True)
+    >>> hill_occupancy(k, k, n)
+    1/2
+    """
+    return x**hill / (ec50**hill + x**hill)
+
+
+def activation(x: sp.Expr, x_rest: sp.Expr, emax: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
+    r"""Stimulation of a rate by a regulator, normalised to 1 at rest.
+
+    .. math:: A(x) = \frac{1 + E\,H(x)}{1 + E\,H(x_0)}
+
+    with :math:`H` the Hill occupancy, :math:`E \ge 0` the maximal relative stimulation
+    (``emax``), :math:`K` the half-maximal regulator level (``ec50``, in the regulator's unit)
+    and :math:`x_0` the regulator's resting level. At :math:`x = x_0` the term is 1; with the
+    regulator absent it falls to :math:`1/(1 + E\,H(x_0))`; saturated it tends to
+    :math:`(1 + E)/(1 + E\,H(x_0))`. For an input (:math:`x_0 = 0`) it reads
+    :math:`1 + E\,H(x)`. Source: the stimulation function of the indirect-response model
+    (Dayneka et al. 1993, DOI:10.1007/BF01061691), normalised to the resting level.
+
+    Examples
+    --------
+    >>> x, k = sp.symbols("x k", positive=True)
+    >>> activation(x, x, 3, k, 1)
+    1
+    """
+    return (1 + emax * hill_occupancy(x, ec50, hill)) / (
+        1 + emax * hill_occupancy(x_rest, ec50, hill)
+    )
+
+
+def inhibition(x: sp.Expr, x_rest: sp.Expr, imax: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
+    r"""Inhibition of a rate by a regulator, normalised to 1 at rest.
+
+    .. math:: I(x) = \frac{1 - I_{max}\,H(x)}{1 - I_{max}\,H(x_0)}
+
+    with :math:`0 \le I_{max} < 1` the largest fraction of the rate the regulator can remove
+    (``emax`` of an inhibitory edge). The term is 1 at rest, rises to
+    :math:`1/(1 - I_{max} H(x_0))` when the regulator is absent and falls towards
+    :math:`(1 - I_{max})/(1 - I_{max} H(x_0))` at saturation; it stays positive. Source: the
+    inhibition function of the indirect-response model (Dayneka et al. 1993,
+    DOI:10.1007/BF01061691), normalised to the resting level.
+
+    Examples
+    --------
+    >>> x, k = sp.symbols("x k", positive=True)
+    >>> inhibition(x, x, sp.Rational(1, 2), k, 1)
+    1
+    """
+    return (1 - imax * hill_occupancy(x, ec50, hill)) / (
+        1 - imax * hill_occupancy(x_rest, ec50, hill)
+    )

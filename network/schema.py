@@ -1,0 +1,278 @@
+"""The model tables: every column name, the allowed vocabularies and the typed rows.
+
+This module is the one place that names the columns of ``species.tsv``, ``interactions.tsv``
+and ``parameters.tsv`` (the PEtab habit). Rows are validated by pydantic; the loader in
+:mod:`network.model` turns validation failures into :class:`network.errors.Problem` records
+that name file, line, column and ID.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from network.units import parse_unit
+
+__all__ = [
+    "COMPARTMENTS_REQUIRED",
+    "ID_PATTERN",
+    "INTERACTION_COLUMNS",
+    "KINDS",
+    "LAWS",
+    "MECHANISMS",
+    "PARAMETER_COLUMNS",
+    "REFERENCE_PATTERN",
+    "SPECIES_COLUMNS",
+    "InteractionRow",
+    "ParameterRow",
+    "SpeciesRow",
+    "law_of",
+]
+
+#: IDs of species, interactions and parameters (CONTRACT section 1).
+ID_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: A reference is a PubMed ID or a DOI, written ``PMID:8637535`` or ``DOI:10.1016/...``.
+REFERENCE_PATTERN = re.compile(r"^(PMID:[0-9]+|DOI:10\.[0-9]{4,9}/\S+)$")
+
+#: Compartments that every model must declare (CONTRACT section 1).
+COMPARTMENTS_REQUIRED = ("muscle", "plasma", "liver", "bone", "brain")
+
+#: What a node is. ``input`` nodes are driven by protocols and rest at zero; ``observable``
+#: nodes are what an assay reads, computed from other species; all others are state variables.
+KINDS = (
+    "input",
+    "metabolite",
+    "protein",
+    "mrna",
+    "hormone",
+    "activity",
+    "phenotype",
+    "observable",
+)
+
+#: Mechanism classes of an interaction, each mapped to the rate law that encodes it
+#: (see :mod:`network.equations`):
+#:
+#: - ``regulation``: the source scales the synthesis of the target by a normalised Hill term;
+#: - ``conversion``: the source is turned into the target (a flux that consumes the source);
+#: - ``catalysis``: the source scales the conversion flux into the target;
+#: - ``measurement``: the target is an observable, a weighted sum of its sources.
+MECHANISMS: dict[str, str] = {
+    "secretion": "regulation",
+    "release": "regulation",
+    "transport": "regulation",
+    "infusion": "regulation",
+    "absorption": "regulation",
+    "storage": "regulation",
+    "transcription": "regulation",
+    "translation": "regulation",
+    "phosphorylation": "regulation",
+    "deacetylation": "regulation",
+    "inhibition": "regulation",
+    "binding": "regulation",
+    "signalling": "regulation",
+    "cleavage": "regulation",
+    "aromatization": "regulation",
+    "mechanotransduction": "regulation",
+    "conversion": "conversion",
+    "catalysis": "catalysis",
+    "measurement": "measurement",
+}
+
+#: The parameters each rate law needs on every edge that uses it.
+LAWS: dict[str, tuple[str, ...]] = {
+    "regulation": ("emax", "ec50", "hill"),
+    "catalysis": ("emax", "ec50", "hill"),
+    "conversion": ("source_fraction", "target_fraction"),
+    "measurement": ("weight",),
+}
+
+SPECIES_COLUMNS = (
+    "id",
+    "name",
+    "compartment",
+    "kind",
+    "unit",
+    "resting_level",
+    "resting_low",
+    "resting_high",
+    "resting_source",
+    "half_life",
+    "half_life_unit",
+    "half_life_source",
+    "identifiers",
+)
+INTERACTION_COLUMNS = (
+    "id",
+    "source",
+    "target",
+    "sign",
+    "mechanism",
+    "references",
+    "organism",
+    "evidence",
+)
+PARAMETER_COLUMNS = ("interaction", "parameter", "value", "unit", "low", "high", "source")
+
+_CURIE = re.compile(r"^[a-z][a-z0-9.]*:\S+$")
+
+
+def law_of(mechanism: str) -> str:
+    """Return the rate law (``regulation``, ``conversion``, ...) of a mechanism class.
+
+    Examples
+    --------
+    >>> law_of("transport")
+    'regulation'
+    """
+    return MECHANISMS[mechanism]
+
+
+def _check_id(value: str) -> str:
+    if not ID_PATTERN.match(value):
+        raise ValueError(f"'{value}' does not match {ID_PATTERN.pattern}")
+    return value
+
+
+def _check_unit(value: str) -> str:
+    parse_unit(value)  # raises UnitError, a ValueError, with the list of known units
+    return value
+
+
+def _optional_float(value: object) -> object:
+    return None if value in ("", None) else value
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class SpeciesRow(_Row):
+    """One row of ``species.tsv``: a node of the graph."""
+
+    id: str
+    name: str = Field(min_length=1)
+    compartment: str
+    kind: Literal[
+        "input", "metabolite", "protein", "mrna", "hormone", "activity", "phenotype", "observable"
+    ]
+    unit: str
+    resting_level: float
+    resting_low: float | None = None
+    resting_high: float | None = None
+    resting_source: str = Field(min_length=1)
+    half_life: float | None = None
+    half_life_unit: str | None = None
+    half_life_source: str | None = None
+    identifiers: tuple[str, ...] = ()
+
+    _id = field_validator("id")(_check_id)
+    _unit = field_validator("unit")(_check_unit)
+    _optional = field_validator(
+        "resting_low",
+        "resting_high",
+        "half_life",
+        "half_life_unit",
+        "half_life_source",
+        mode="before",
+    )(_optional_float)
+
+    @field_validator("half_life_unit")
+    @classmethod
+    def _time_unit(cls, value: str | None) -> str | None:
+        if value is not None and parse_unit(value).dimension != "time":
+            raise ValueError(f"'{value}' is not a unit of time; expected one of: s, min, h, d")
+        return value
+
+    @field_validator("identifiers", mode="before")
+    @classmethod
+    def _split_identifiers(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = tuple(part for part in value.split() if part)
+            for part in parts:
+                if not _CURIE.match(part):
+                    raise ValueError(f"'{part}' is not a CURIE such as uniprot:P23560")
+            return parts
+        return value
+
+    @property
+    def is_state(self) -> bool:
+        """True for species that have an ODE (everything but inputs and observables)."""
+        return self.kind not in ("input", "observable")
+
+
+class InteractionRow(_Row):
+    """One row of ``interactions.tsv``: a signed edge with its evidence."""
+
+    id: str
+    source: str
+    target: str
+    sign: Literal[1, -1]
+    mechanism: str
+    references: tuple[str, ...] = Field(min_length=1)
+    organism: str = Field(min_length=1)
+    evidence: str = Field(min_length=1)
+
+    _id = field_validator("id", "source", "target")(_check_id)
+
+    @field_validator("sign", mode="before")
+    @classmethod
+    def _parse_sign(cls, value: object) -> object:
+        signs = {"+": 1, "-": -1, "1": 1, "-1": -1}
+        if isinstance(value, str):
+            if value not in signs:
+                raise ValueError(f"'{value}' is not a sign; expected '+' or '-'")
+            return signs[value]
+        return value
+
+    @field_validator("mechanism")
+    @classmethod
+    def _known_mechanism(cls, value: str) -> str:
+        if value not in MECHANISMS:
+            raise ValueError(
+                f"'{value}' is not a mechanism; expected one of: {', '.join(MECHANISMS)}"
+            )
+        return value
+
+    @field_validator("references", mode="before")
+    @classmethod
+    def _split_references(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = tuple(part.strip() for part in value.split(";") if part.strip())
+            if not parts:
+                raise ValueError("no reference; expected at least one PMID:... or DOI:...")
+            for part in parts:
+                if not REFERENCE_PATTERN.match(part):
+                    raise ValueError(
+                        f"'{part}' is not a reference; expected PMID:<digits> or DOI:10.<...>"
+                    )
+            return parts
+        return value
+
+    @property
+    def law(self) -> str:
+        """The rate law that encodes this edge (see :data:`MECHANISMS`)."""
+        return MECHANISMS[self.mechanism]
+
+
+class ParameterRow(_Row):
+    """One row of ``parameters.tsv``: a kinetic parameter of one interaction."""
+
+    interaction: str
+    parameter: str
+    value: float
+    unit: str
+    low: float | None = None
+    high: float | None = None
+    source: str = Field(min_length=1)
+
+    _id = field_validator("interaction", "parameter")(_check_id)
+    _unit = field_validator("unit")(_check_unit)
+    _optional = field_validator("low", "high", mode="before")(_optional_float)
+
+    @property
+    def id(self) -> str:
+        """The parameter's ID, ``{interaction}__{parameter}``."""
+        return f"{self.interaction}__{self.parameter}"

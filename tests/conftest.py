@@ -1,0 +1,48 @@
+"""Shared fixtures: the bundled model, and an editable copy of its tables for defect tests."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from network import Model, bundled_model_path, load_model
+
+TableEditor = Callable[[str, Callable[[list[dict[str, str]]], None]], None]
+
+
+@pytest.fixture(scope="session")
+def model() -> Model:
+    return load_model()
+
+
+@pytest.fixture
+def model_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled model folder that a test may edit."""
+    folder = tmp_path / "model"
+    shutil.copytree(bundled_model_path(), folder)
+    return folder
+
+
+@pytest.fixture
+def edit_table(model_copy: Path) -> TableEditor:
+    """Edit one TSV of the copied model: ``edit_table("species.tsv", change_rows)``."""
+
+    def edit(name: str, change: Callable[[list[dict[str, str]]], None]) -> None:
+        path = model_copy / name
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle, delimiter="\t")
+            columns = list(reader.fieldnames or [])
+            rows = list(reader)
+        change(rows)
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(
+                handle, columns, delimiter="\t", lineterminator="\n", extrasaction="ignore"
+            )
+            writer.writeheader()
+            writer.writerows(rows)
+
+    return edit

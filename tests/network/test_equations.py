@@ -1,0 +1,183 @@
+"""The ODEs written from the graph: rest is a steady state by construction, and the signs act."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.integrate import solve_ivp
+
+from network import Equations, Model, build_equations, load_model
+from network.rate_laws import activation, inhibition
+
+
+@cache
+def _bundled_equations() -> Equations:
+    return build_equations(load_model())
+
+
+@cache
+def _bundled_rhs() -> tuple[Callable[[np.ndarray, np.ndarray], np.ndarray], tuple[str, ...]]:
+    return _bundled_equations().rhs_function()
+
+
+@pytest.fixture(scope="module")
+def equations() -> Equations:
+    return _bundled_equations()
+
+
+def _simulate(
+    equations: Equations, overrides: dict[str, float], t_end: float, y0: np.ndarray | None = None
+) -> np.ndarray:
+    f, names = equations.rhs_function()
+    values = equations.parameter_values(overrides)
+    p = np.array([values[n] for n in names])
+    start = np.array(list(equations.resting_state.values())) if y0 is None else y0
+    solution = solve_ivp(
+        lambda _t, y: f(y, p), (0.0, t_end), start, method="LSODA", rtol=1e-10, atol=1e-12
+    )
+    assert solution.success, solution.message
+    return np.asarray(solution.y[:, -1])
+
+
+def test_every_state_has_an_equation_and_inputs_are_parameters(
+    model: Model, equations: Equations
+) -> None:
+    assert set(equations.states) == {s.id for s in model.states}
+    assert set(equations.inputs) == {s.id for s in model.inputs}
+    for item in model.inputs:
+        assert equations.parameters[item.id].value == 0.0
+    free = set().union(*(expr.free_symbols for expr in equations.rhs.values()))
+    known = set(equations.states) | set(equations.parameters)
+    assert {str(s) for s in free} <= known
+
+
+def test_rest_is_a_steady_state_symbolically(equations: Equations) -> None:
+    values = {sp.Symbol(k): v for k, v in equations.parameter_values().items()}
+    values.update({sp.Symbol(k): v for k, v in equations.resting_state.items()})
+    for state, rhs in equations.rhs.items():
+        residual = float(rhs.evalf(subs=values))
+        assert abs(residual) / equations.resting_state[state] < 1e-9, state
+
+
+def test_rest_is_a_steady_state_numerically(equations: Equations) -> None:
+    f, names = equations.rhs_function()
+    values = equations.parameter_values()
+    p = np.array([values[n] for n in names])
+    y0 = np.array(list(equations.resting_state.values()))
+    assert np.max(np.abs(f(y0, p)) / y0) < 1e-9
+
+
+def test_rest_holds_for_24_hours_with_scipy(equations: Equations) -> None:
+    y0 = np.array(list(equations.resting_state.values()))
+    y_end = _simulate(equations, {}, 24 * 60.0)
+    assert np.max(np.abs(y_end - y0) / y0) < 1e-9
+
+
+@settings(max_examples=25, deadline=None)
+@given(scale=st.floats(min_value=1.0, max_value=5.0), seed=st.integers(0, 2**16))
+def test_rest_is_steady_for_any_kinetic_parameters(scale: float, seed: int) -> None:
+    """The steady state is structural: it holds whatever the Hill parameters are."""
+    equations = _bundled_equations()
+    f, names = _bundled_rhs()
+    rng = np.random.default_rng(seed)
+    overrides = {
+        name: info.value * float(rng.uniform(1 / scale, scale))
+        for name, info in equations.parameters.items()
+        if info.kind == "kinetic" and name.rsplit("__", 1)[1] in ("ec50", "hill")
+    }
+    values = equations.parameter_values(overrides)
+    p = np.array([values[n] for n in names])
+    y0 = np.array(list(equations.resting_state.values()))
+    assert np.max(np.abs(f(y0, p)) / y0) < 1e-9
+
+
+def test_exercise_raises_lactate_and_plasma_il6(equations: Equations) -> None:
+    y = dict(
+        zip(equations.states, _simulate(equations, {"muscle__work_rate": 0.8}, 60.0), strict=True)
+    )
+    rest = equations.resting_state
+    assert y["plasma__lactate"] > 1.5 * rest["plasma__lactate"]
+    assert y["plasma__IL6"] > 2 * rest["plasma__IL6"]
+
+
+def test_negative_edge_lowers_its_target(equations: Equations) -> None:
+    """Ketone bodies lower HDAC activity (a '-' edge) and so raise Bdnf mRNA (a '- -' path)."""
+    y = dict(
+        zip(
+            equations.states, _simulate(equations, {"liver__fasting": 1.0}, 3 * 1440.0), strict=True
+        )
+    )
+    assert y["brain__HDAC"] < 0.95
+    assert y["brain__BDNF_mRNA"] > 1.0
+
+
+def test_blocking_an_edge_removes_its_effect(equations: Equations) -> None:
+    blocked = {"lactate_bbb_transport__activity": 0.0}
+    y0 = np.array(list(equations.resting_state.values()))
+    y = dict(zip(equations.states, _simulate(equations, blocked, 3 * 1440.0, y0), strict=True))
+    assert y["brain__lactate"] < equations.resting_state["brain__lactate"]
+    assert y["plasma__lactate"] == pytest.approx(equations.resting_state["plasma__lactate"])
+
+
+def test_knockout_of_conversion_source_removes_the_product(equations: Equations) -> None:
+    y0 = np.array(list(equations.resting_state.values()))
+    y0[equations.states.index("brain__proBDNF")] = 0.0
+    y = dict(
+        zip(
+            equations.states,
+            _simulate(equations, {"brain__proBDNF__synthesis_scale": 0.0}, 20 * 1440.0, y0),
+            strict=True,
+        )
+    )
+    assert y["brain__proBDNF"] == pytest.approx(0.0, abs=1e-9)
+    assert y["brain__mBDNF"] < 1e-3 * equations.resting_state["brain__mBDNF"]
+
+
+def test_observable_is_the_weighted_sum_of_its_sources(equations: Equations) -> None:
+    serum = equations.observables["serum__BDNF"]
+    values = {sp.Symbol(k): v for k, v in equations.parameter_values().items()}
+    values.update({sp.Symbol(k): v for k, v in equations.resting_state.items()})
+    expected = (
+        equations.resting_state["plasma__mBDNF"] + equations.resting_state["plasma__platelet_BDNF"]
+    )
+    assert float(serum.evalf(subs=values)) == pytest.approx(expected)
+
+
+@given(
+    x=st.floats(0.0, 100.0),
+    x0=st.floats(0.01, 10.0),
+    emax=st.floats(0.0, 50.0),
+    ec50=st.floats(0.01, 10.0),
+    hill=st.floats(0.5, 6.0),
+)
+def test_activation_is_one_at_rest_and_increasing(
+    x: float, x0: float, emax: float, ec50: float, hill: float
+) -> None:
+    at_rest = float(activation(sp.Float(x0), sp.Float(x0), emax, ec50, hill))
+    assert at_rest == pytest.approx(1.0)
+    lower = float(activation(sp.Float(x), sp.Float(x0), emax, ec50, hill))
+    higher = float(activation(sp.Float(x * 1.5 + 0.01), sp.Float(x0), emax, ec50, hill))
+    assert 0 < lower <= higher + 1e-12
+
+
+@given(
+    x=st.floats(0.0, 100.0),
+    x0=st.floats(0.01, 10.0),
+    imax=st.floats(0.0, 0.99),
+    ec50=st.floats(0.01, 10.0),
+    hill=st.floats(0.5, 6.0),
+)
+def test_inhibition_is_one_at_rest_positive_and_decreasing(
+    x: float, x0: float, imax: float, ec50: float, hill: float
+) -> None:
+    assert float(inhibition(sp.Float(x0), sp.Float(x0), imax, ec50, hill)) == pytest.approx(1.0)
+    lower = float(inhibition(sp.Float(x), sp.Float(x0), imax, ec50, hill))
+    higher = float(inhibition(sp.Float(x * 1.5 + 0.01), sp.Float(x0), imax, ec50, hill))
+    assert higher <= lower + 1e-12
+    assert higher > 0

@@ -1,0 +1,264 @@
+"""Each kind of defect in the tables is reported with its file, line and ID (issue point 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from network import ModelDataError, load_model
+from tests.conftest import TableEditor
+
+Rows = list[dict[str, str]]
+
+
+def _row(rows: Rows, key: str, value: str) -> dict[str, str]:
+    return next(r for r in rows if r[key] == value)
+
+
+def _line(rows: Rows, key: str, value: str) -> int:
+    """The file line of a row (header is line 1)."""
+    return next(i for i, r in enumerate(rows) if r[key] == value) + 2
+
+
+def _load_error(folder: Path) -> str:
+    with pytest.raises(ModelDataError) as caught:
+        load_model(folder)
+    return str(caught.value)
+
+
+def test_unknown_species_in_an_interaction(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "cortisol_bdnf")["source"] = "plasma__cortisone"
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"interactions\.tsv, line \d+, column 'source', ID 'cortisol_bdnf': "
+        r"unknown species 'plasma__cortisone'",
+    ):
+        load_model(model_copy)
+
+
+def test_duplicate_species_id(model_copy: Path, edit_table: TableEditor) -> None:
+    lines: list[int] = []
+
+    def change(rows: Rows) -> None:
+        rows.append(dict(_row(rows, "id", "plasma__IL6")))
+        lines.append(len(rows) + 1)
+
+    edit_table("species.tsv", change)
+    message = _load_error(model_copy)
+    assert f"species.tsv, line {lines[0]}, column 'id', ID 'plasma__IL6': duplicate ID" in message
+
+
+def test_duplicate_source_target_pair(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        copy = dict(_row(rows, "id", "pcreb_bdnf"))
+        copy["id"] = "pcreb_bdnf_again"
+        rows.append(copy)
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"interactions\.tsv, line \d+, column 'target', ID 'pcreb_bdnf_again': "
+        r"duplicate edge brain__pCREB -> brain__BDNF_mRNA \(first at line \d+\)",
+    ):
+        load_model(model_copy)
+
+
+def test_bad_sign(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "hdac_bdnf")["sign"] = "down"
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(
+        ModelDataError, match=r"column 'sign', ID 'hdac_bdnf': 'down' is not a sign"
+    ):
+        load_model(model_copy)
+
+
+def test_bad_mechanism(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "hdac_bdnf")["mechanism"] = "magic"
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(
+        ModelDataError, match=r"column 'mechanism', ID 'hdac_bdnf': 'magic' is not a mechanism"
+    ):
+        load_model(model_copy)
+
+
+def test_missing_reference(model_copy: Path, edit_table: TableEditor) -> None:
+    line: list[int] = []
+
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "ghs_gh")["references"] = ""
+        line.append(_line(rows, "id", "ghs_gh"))
+
+    edit_table("interactions.tsv", change)
+    message = _load_error(model_copy)
+    assert f"interactions.tsv, line {line[0]}, column 'references', ID 'ghs_gh': no reference" in (
+        message
+    )
+
+
+def test_malformed_reference(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "ghs_gh")["references"] = "Nass 2008"
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(ModelDataError, match=r"ID 'ghs_gh': 'Nass 2008' is not a reference"):
+        load_model(model_copy)
+
+
+def test_id_that_does_not_match_the_pattern(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "plasma__GH")["id"] = "plasma__GH-1"
+
+    edit_table("species.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"species\.tsv, line \d+, column 'id', ID 'plasma__GH-1': 'plasma__GH-1' does not "
+        r"match",
+    ):
+        load_model(model_copy)
+
+
+def test_unit_that_does_not_parse(model_copy: Path, edit_table: TableEditor) -> None:
+    line: list[int] = []
+
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "plasma__IL6")["unit"] = "pg/dl"
+        line.append(_line(rows, "id", "plasma__IL6"))
+
+    edit_table("species.tsv", change)
+    message = _load_error(model_copy)
+    assert (
+        f"species.tsv, line {line[0]}, column 'unit', ID 'plasma__IL6': unit 'pg/dl' does not parse"
+        in message
+    )
+
+
+def test_parameter_unit_that_does_not_parse(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        next(r for r in rows if r["interaction"] == "ghs_gh" and r["parameter"] == "ec50")[
+            "unit"
+        ] = "mg/week"
+
+    edit_table("parameters.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"parameters\.tsv, line \d+, column 'unit', ID 'ghs_gh__ec50': "
+        r"unit 'mg/week' does not parse",
+    ):
+        load_model(model_copy)
+
+
+def test_non_positive_resting_level(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "plasma__GH")["resting_level"] = "0"
+        _row(rows, "id", "plasma__GH")["resting_low"] = ""
+
+    edit_table("species.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"column 'resting_level', ID 'plasma__GH': resting level 0 is not positive",
+    ):
+        load_model(model_copy)
+
+
+def test_non_positive_half_life(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "plasma__NE")["half_life"] = "-2.4"
+
+    edit_table("species.tsv", change)
+    with pytest.raises(
+        ModelDataError, match=r"column 'half_life', ID 'plasma__NE': half-life -2.4 is not positive"
+    ):
+        load_model(model_copy)
+
+
+def test_species_that_nothing_touches(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        orphan = dict(_row(rows, "id", "brain__HDAC"))
+        orphan["id"] = "brain__HDAC1"
+        rows.append(orphan)
+
+    edit_table("species.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"species\.tsv, line \d+, column 'id', ID 'brain__HDAC1': species that no "
+        r"interaction touches",
+    ):
+        load_model(model_copy)
+
+
+def test_parameter_for_an_unknown_interaction(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        extra = dict(rows[0])
+        extra["interaction"] = "lactate_teleport"
+        rows.append(extra)
+
+    edit_table("parameters.tsv", change)
+    with pytest.raises(
+        ModelDataError,
+        match=r"parameters\.tsv, line \d+, column 'interaction', ID 'lactate_teleport__\w+': "
+        r"parameter for unknown interaction 'lactate_teleport'",
+    ):
+        load_model(model_copy)
+
+
+def test_missing_parameter_of_an_edge(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        rows[:] = [
+            r for r in rows if not (r["interaction"] == "ghs_gh" and r["parameter"] == "hill")
+        ]
+
+    edit_table("parameters.tsv", change)
+    with pytest.raises(
+        ModelDataError, match=r"ID 'ghs_gh': interaction .* lacks parameter\(s\): hill"
+    ):
+        load_model(model_copy)
+
+
+def test_inhibition_emax_must_stay_below_one(model_copy: Path, edit_table: TableEditor) -> None:
+    def change(rows: Rows) -> None:
+        row = next(r for r in rows if r["interaction"] == "hdac_bdnf" and r["parameter"] == "emax")
+        row["value"], row["high"] = "1.5", "2"
+
+    edit_table("parameters.tsv", change)
+    with pytest.raises(ModelDataError, match=r"ID 'hdac_bdnf__emax': emax 1.5 of an inhibition"):
+        load_model(model_copy)
+
+
+def test_every_problem_is_reported_in_one_run(model_copy: Path, edit_table: TableEditor) -> None:
+    def break_species(rows: Rows) -> None:
+        _row(rows, "id", "plasma__IL6")["unit"] = "pg/dl"
+        _row(rows, "id", "plasma__NE")["half_life"] = "0"
+
+    def break_edges(rows: Rows) -> None:
+        _row(rows, "id", "hdac_bdnf")["sign"] = "?"
+
+    edit_table("species.tsv", break_species)
+    edit_table("interactions.tsv", break_edges)
+    with pytest.raises(ModelDataError) as caught:
+        load_model(model_copy)
+    ids = {problem.id for problem in caught.value.problems}
+    assert {"plasma__IL6", "plasma__NE", "hdac_bdnf"} <= ids
+    assert str(caught.value).startswith(f"{len(caught.value.problems)} problem(s) in ")
+
+
+def test_missing_manifest(tmp_path: Path) -> None:
+    with pytest.raises(ModelDataError, match=r"model\.toml: no such manifest file"):
+        load_model(tmp_path)
+
+
+def test_missing_column(model_copy: Path, edit_table: TableEditor) -> None:
+    path = model_copy / "interactions.tsv"
+    text = path.read_text(encoding="utf-8").replace("\torganism\t", "\thost\t", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        ModelDataError, match=r"interactions\.tsv, line 1, column 'organism': missing column"
+    ):
+        load_model(model_copy)
