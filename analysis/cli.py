@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.files import write_atomically
 from analysis.graph_summary import summarize_graph
 from network import ModelError, load_model, to_digraph
 
@@ -37,19 +36,6 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _write_atomically(path: Path, write: Callable[[str], object]) -> None:
-    """Write through a temporary file in the same folder, then rename: no half-written files."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(temporary)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
 def _graph_command(args: argparse.Namespace) -> int:
     graph = to_digraph(load_model(args.model))
     summary = summarize_graph(graph)
@@ -63,7 +49,7 @@ def _graph_command(args: argparse.Namespace) -> int:
 
         figure, ax = plt.subplots(figsize=(22, 14))
         plot_network(graph, ax=ax)
-        _write_atomically(
+        write_atomically(
             Path(args.plot),
             lambda tmp: figure.savefig(
                 tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")

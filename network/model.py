@@ -37,9 +37,19 @@ from network.schema import (
 )
 from network.units import parse_unit
 
-__all__ = ["Compartment", "Model", "bundled_model_path", "load_model"]
+__all__ = [
+    "Compartment",
+    "Model",
+    "TableRecords",
+    "build_model",
+    "bundled_model_path",
+    "load_model",
+]
 
 Row = TypeVar("Row", bound=BaseModel)
+
+#: A table as text: its column names (empty if unknown) and ``(line, {column: text})`` rows.
+TableRecords = tuple[tuple[str, ...], list[tuple[int | None, dict[str, str]]]]
 
 
 @dataclass(frozen=True)
@@ -165,46 +175,88 @@ def load_model(path: str | Path | None = None) -> Model:
         manifest_path = manifest_path / "model.toml"
     folder = manifest_path.parent
     problems: list[Problem] = []
-
     manifest = _read_manifest(manifest_path, problems)
     if manifest is None:
         raise ModelDataError(problems, str(manifest_path))
-    info = manifest.get("model", {})
     tables = manifest.get("tables", {})
-    compartments = _read_compartments(manifest_path.name, manifest, problems)
-
-    species = _read_table(
-        folder / tables.get("species", "species.tsv"), SPECIES_COLUMNS, SpeciesRow, problems
-    )
-    interactions = _read_table(
-        folder / tables.get("interactions", "interactions.tsv"),
-        INTERACTION_COLUMNS,
-        InteractionRow,
-        problems,
-    )
-    parameters = _read_table(
-        folder / tables.get("parameters", "parameters.tsv"),
-        PARAMETER_COLUMNS,
-        ParameterRow,
-        problems,
-    )
     files = {
-        "species": tables.get("species", "species.tsv"),
-        "interactions": tables.get("interactions", "interactions.tsv"),
-        "parameters": tables.get("parameters", "parameters.tsv"),
+        kind: str(tables.get(kind, f"{kind}.tsv"))
+        for kind in ("species", "interactions", "parameters")
     }
-    problems.extend(_check_model(compartments, species, interactions, parameters, files))
+    records = {kind: _read_tsv(folder / name, problems) for kind, name in files.items()}
+    return build_model(
+        manifest,
+        records["species"],
+        records["interactions"],
+        records["parameters"],
+        source=str(folder),
+        files={**files, "manifest": manifest_path.name},
+        problems=problems,
+    )
+
+
+def build_model(
+    manifest: Mapping[str, Any],
+    species: TableRecords,
+    interactions: TableRecords,
+    parameters: TableRecords,
+    *,
+    source: str = "model",
+    files: Mapping[str, str] | None = None,
+    problems: list[Problem] | None = None,
+) -> Model:
+    """Check table records and make a :class:`Model`; every reader ends here.
+
+    Parameters
+    ----------
+    manifest : mapping
+        The manifest: ``model`` (name, version, description) and ``compartments``.
+    species, interactions, parameters : TableRecords
+        Each table as ``(header, rows)``: the column names, and ``(line, {column: text})``
+        per row (``line`` is where the row stands in its source, or None).
+    source : str
+        Where the tables came from, for messages.
+    files : mapping, optional
+        The names under which problems are reported (defaults: the TSV file names).
+    problems : list of Problem, optional
+        Problems found earlier (while reading); they are reported with the new ones.
+
+    Raises
+    ------
+    ModelDataError
+        If any problem was found.
+    """
+    names = {
+        "species": "species.tsv",
+        "interactions": "interactions.tsv",
+        "parameters": "parameters.tsv",
+        "manifest": "model.toml",
+        **(files or {}),
+    }
+    problems = list(problems or [])
+    info = manifest.get("model", {})
+    compartments = _read_compartments(names["manifest"], manifest, problems)
+    species_rows = _validate_rows(names["species"], species, SPECIES_COLUMNS, SpeciesRow, problems)
+    interaction_rows = _validate_rows(
+        names["interactions"], interactions, INTERACTION_COLUMNS, InteractionRow, problems
+    )
+    parameter_rows = _validate_rows(
+        names["parameters"], parameters, PARAMETER_COLUMNS, ParameterRow, problems
+    )
+    problems.extend(
+        _check_model(compartments, species_rows, interaction_rows, parameter_rows, names)
+    )
     if problems:
-        raise ModelDataError(problems, str(folder))
+        raise ModelDataError(problems, source)
     return Model(
         name=str(info.get("name", "mbaxis")),
         version=str(info.get("version", "0")),
         description=str(info.get("description", "")),
         compartments=tuple(compartments),
-        species=tuple(row for _, row in species),
-        interactions=tuple(row for _, row in interactions),
-        parameters=tuple(row for _, row in parameters),
-        source=str(folder),
+        species=tuple(row for _, row in species_rows),
+        interactions=tuple(row for _, row in interaction_rows),
+        parameters=tuple(row for _, row in parameter_rows),
+        source=source,
     )
 
 
@@ -262,52 +314,58 @@ def _read_compartments(
     return compartments
 
 
-def _read_table(
-    path: Path,
-    columns: tuple[str, ...],
-    row_type: type[Row],
-    problems: list[Problem],
-) -> list[tuple[int, Row]]:
-    """Read a TSV into typed rows, recording a problem for each bad cell; returns (line, row)."""
+def _read_tsv(path: Path, problems: list[Problem]) -> TableRecords:
+    """The header and the rows of a TSV file, each row with its line number."""
     try:
         handle = path.open(newline="", encoding="utf-8")
     except FileNotFoundError:
         problems.append(Problem(path.name, None, None, None, "table file not found"))
-        return []
-    rows: list[tuple[int, Row]] = []
+        return (), []
     with handle:
         reader = csv.DictReader(handle, delimiter="\t")
-        header = reader.fieldnames or []
+        header = tuple(reader.fieldnames or ())
+        rows: list[tuple[int | None, dict[str, str]]] = [
+            (line, {str(k): str(v or "") for k, v in record.items() if k is not None})
+            for line, record in enumerate(reader, start=2)
+        ]
+    return header, rows
+
+
+def _validate_rows(
+    file: str,
+    records: TableRecords,
+    columns: tuple[str, ...],
+    row_type: type[Row],
+    problems: list[Problem],
+) -> list[tuple[int | None, Row]]:
+    """Typed rows from text records, recording a problem for each bad cell."""
+    header, records_rows = records
+    if header:
         for column in columns:
             if column not in header:
-                problems.append(Problem(path.name, 1, column, None, "missing column"))
+                problems.append(Problem(file, 1, column, None, "missing column"))
         for column in header:
             if column not in columns:
                 problems.append(
                     Problem(
-                        path.name,
-                        1,
-                        column,
-                        None,
-                        f"unknown column; expected: {', '.join(columns)}",
+                        file, 1, column, None, f"unknown column; expected: {', '.join(columns)}"
                     )
                 )
-        for line, record in enumerate(reader, start=2):
-            values = {c: (record.get(c) or "") for c in columns if c in header}
-            row_id = (
-                values.get("id")
-                or "__".join(
-                    values.get(c, "") for c in ("interaction", "parameter") if values.get(c)
-                )
-                or None
-            )
-            try:
-                rows.append((line, row_type.model_validate(values)))
-            except ValidationError as error:
-                for detail in error.errors():
-                    bad_column = str(detail["loc"][0]) if detail["loc"] else None
-                    message = str(detail["msg"]).removeprefix("Value error, ")
-                    problems.append(Problem(path.name, line, bad_column, row_id, message))
+    rows: list[tuple[int | None, Row]] = []
+    for line, record in records_rows:
+        values = {c: record.get(c, "") for c in columns if c in record}
+        row_id = (
+            values.get("id")
+            or "__".join(values.get(c, "") for c in ("interaction", "parameter") if values.get(c))
+            or None
+        )
+        try:
+            rows.append((line, row_type.model_validate(values)))
+        except ValidationError as error:
+            for detail in error.errors():
+                bad_column = str(detail["loc"][0]) if detail["loc"] else None
+                message = str(detail["msg"]).removeprefix("Value error, ")
+                problems.append(Problem(file, line, bad_column, row_id, message))
     return rows
 
 
@@ -316,9 +374,9 @@ def _read_table(
 
 def _check_model(
     compartments: list[Compartment],
-    species: list[tuple[int, SpeciesRow]],
-    interactions: list[tuple[int, InteractionRow]],
-    parameters: list[tuple[int, ParameterRow]],
+    species: list[tuple[int | None, SpeciesRow]],
+    interactions: list[tuple[int | None, InteractionRow]],
+    parameters: list[tuple[int | None, ParameterRow]],
     files: Mapping[str, str],
 ) -> Iterator[Problem]:
     sp_file, ix_file, par_file = files["species"], files["interactions"], files["parameters"]
@@ -327,7 +385,7 @@ def _check_model(
     by_id = {row.id: row for _, row in species}
 
     yield from _duplicates(ix_file, ((line, row.id) for line, row in interactions), "id")
-    seen_pairs: dict[tuple[str, str], int] = {}
+    seen_pairs: dict[tuple[str, str], int | None] = {}
     touched: set[str] = set()
     conversions_into: Counter[str] = Counter()
     for line, row in interactions:
@@ -339,7 +397,7 @@ def _check_model(
                 line,
                 "target",
                 row.id,
-                f"duplicate edge {row.source} -> {row.target} (first at line {seen_pairs[pair]})",
+                f"duplicate edge {row.source} -> {row.target}{_first_at(seen_pairs[pair])}",
             )
         else:
             seen_pairs[pair] = line
@@ -383,7 +441,7 @@ def _check_model(
 
 
 def _check_species(
-    file: str, species: list[tuple[int, SpeciesRow]], compartment_ids: set[str]
+    file: str, species: list[tuple[int | None, SpeciesRow]], compartment_ids: set[str]
 ) -> Iterator[Problem]:
     yield from _duplicates(file, ((line, row.id) for line, row in species), "id")
     for line, row in species:
@@ -452,7 +510,7 @@ def _check_species(
 
 
 def _check_edge_ends(
-    file: str, line: int, row: InteractionRow, by_id: Mapping[str, SpeciesRow]
+    file: str, line: int | None, row: InteractionRow, by_id: Mapping[str, SpeciesRow]
 ) -> Iterator[Problem]:
     source, target = by_id.get(row.source), by_id.get(row.target)
     if target is not None and target.kind == "input":
@@ -493,8 +551,8 @@ def _check_edge_ends(
 
 def _check_parameters(
     file: str,
-    parameters: list[tuple[int, ParameterRow]],
-    interactions: list[tuple[int, InteractionRow]],
+    parameters: list[tuple[int | None, ParameterRow]],
+    interactions: list[tuple[int | None, InteractionRow]],
     by_id: Mapping[str, SpeciesRow],
 ) -> Iterator[Problem]:
     edges = {row.id: row for _, row in interactions}
@@ -552,7 +610,7 @@ def _check_parameters(
 
 def _check_value(
     file: str,
-    line: int,
+    line: int | None,
     row: ParameterRow,
     edge: InteractionRow,
     by_id: Mapping[str, SpeciesRow],
@@ -597,12 +655,14 @@ def _check_value(
         yield problem(f"value {row.value:g} lies outside its bounds [{row.low:g}, {row.high:g}]")
 
 
-def _duplicates(file: str, ids: Iterable[tuple[int, str]], column: str) -> Iterator[Problem]:
-    first: dict[str, int] = {}
+def _duplicates(file: str, ids: Iterable[tuple[int | None, str]], column: str) -> Iterator[Problem]:
+    first: dict[str, int | None] = {}
     for line, row_id in ids:
         if row_id in first:
-            yield Problem(
-                file, line, column, row_id, f"duplicate ID (first at line {first[row_id]})"
-            )
+            yield Problem(file, line, column, row_id, f"duplicate ID{_first_at(first[row_id])}")
         else:
             first[row_id] = line
+
+
+def _first_at(line: int | None) -> str:
+    return f" (first at line {line})" if line is not None else ""
