@@ -8,14 +8,16 @@ reason on stderr when the input is bad.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from analysis.files import write_atomically
+from analysis.files import write_atomically, write_text_atomically
 from analysis.graph_summary import summarize_graph
 from network import ModelError, load_model, to_digraph
+from sbml import EXPORTERS
 
 __all__ = ["main"]
 
@@ -33,6 +35,15 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     graph.add_argument("--json", action="store_true", help="print the result as JSON")
     graph.add_argument("--plot", metavar="FILE", help="draw the graph to FILE (.png, .svg, .pdf)")
+
+    export = commands.add_parser(
+        "export", help="write the model as SBML core, SBML-qual, Antimony or GraphML"
+    )
+    export.add_argument("format", choices=sorted(EXPORTERS), help="the file format")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    export.add_argument(
+        "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
+    )
     return parser
 
 
@@ -64,19 +75,40 @@ def _graph_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_command(args: argparse.Namespace) -> int:
+    text = EXPORTERS[args.format](load_model(args.model))
+    if args.out:
+        write_text_atomically(args.out, text)
+    if args.json:
+        data = text.encode("utf-8")
+        summary = {
+            "format": args.format,
+            "path": args.out,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+        }
+        if not args.out:
+            summary["text"] = text
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif not args.out:
+        sys.stdout.write(text)
+    return 0
+
+
+_COMMANDS = {"graph": _graph_command, "export": _export_command}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mbaxis`` command; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "graph":
-            return _graph_command(args)
-    except ModelError as error:
+        return _COMMANDS[args.command](args)
+    except (ModelError, OSError) as error:
         message = str(error).replace("\n", " | ")
         print(f"mbaxis {args.command}: {message}", file=sys.stderr)
         return 2
-    parser.error(f"unknown command {args.command!r}")
-    return 2
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ class Model:
     species: tuple[SpeciesRow, ...]
     interactions: tuple[InteractionRow, ...]
     parameters: tuple[ParameterRow, ...]
-    source: str = "model"
+    source: str = field(default="model", compare=False)
     _species_index: dict[str, SpeciesRow] = field(init=False, repr=False, compare=False)
     _edge_index: dict[tuple[str, str], InteractionRow] = field(
         init=False, repr=False, compare=False

@@ -18,13 +18,17 @@ __all__ = ["activation", "hill_occupancy", "inhibition"]
 def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
     r"""Fractional occupancy :math:`H(x) = x^n / (K^n + x^n)`, between 0 and 1.
 
+    Written as :math:`(x/K)^n / (1 + (x/K)^n)`, so that the power acts on a dimensionless
+    ratio and exported SBML passes unit checks whatever the Hill coefficient.
+
     Examples
     --------
     >>> x, k, n = sp.symbols("x k n", positive=True)
     >>> hill_occupancy(k, k, n)
     1/2
     """
-    return x**hill / (ec50**hill + x**hill)
+    ratio = (x / ec50) ** hill
+    return ratio / (1 + ratio)
 
 
 def activation(x: sp.Expr, x_rest: sp.Expr, emax: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
@@ -46,6 +50,8 @@ def activation(x: sp.Expr, x_rest: sp.Expr, emax: sp.Expr, ec50: sp.Expr, hill: 
     >>> activation(x, x, 3, k, 1)
     1
     """
+    if x_rest == 0:  # an input: H(x0) = 0, the normaliser is 1
+        return 1 + emax * hill_occupancy(x, ec50, hill)
     return (1 + emax * hill_occupancy(x, ec50, hill)) / (
         1 + emax * hill_occupancy(x_rest, ec50, hill)
     )
@@ -69,6 +75,8 @@ def inhibition(x: sp.Expr, x_rest: sp.Expr, imax: sp.Expr, ec50: sp.Expr, hill: 
     >>> inhibition(x, x, sp.Rational(1, 2), k, 1)
     1
     """
+    if x_rest == 0:  # an input: H(x0) = 0, the normaliser is 1
+        return 1 - imax * hill_occupancy(x, ec50, hill)
     return (1 - imax * hill_occupancy(x, ec50, hill)) / (
         1 - imax * hill_occupancy(x_rest, ec50, hill)
     )
