@@ -16,6 +16,10 @@ from pathlib import Path
 
 from analysis.files import write_atomically, write_text_atomically
 from analysis.graph_summary import summarize_graph
+from analysis.perturbations import parse_perturbation
+from analysis.plots import plot_timecourse
+from analysis.protocols import parse_protocol
+from analysis.simulation import simulate
 from network import ModelError, load_model, to_digraph
 from sbml import EXPORTERS
 
@@ -44,7 +48,96 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
     )
+
+    run = commands.add_parser(
+        "simulate", help="simulate protocols under perturbations (time course in display units)"
+    )
+    run.add_argument(
+        "protocols",
+        nargs="+",
+        metavar="PROTOCOL",
+        help="e.g. 'aerobic(duration_min=40,intensity=0.7)'; several run at once",
+    )
+    run.add_argument(
+        "--perturb",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="e.g. 'knockout(plasma__CTSB)', 'inhibit(plasma__lactate -> "
+        "brain__lactate)', '{knockdown: plasma__IL6, fraction: 0.5}'",
+    )
+    run.add_argument(
+        "--t-end",
+        type=float,
+        metavar="MIN",
+        help="end time in minutes (default: protocol plus recovery)",
+    )
+    run.add_argument("--points", type=int, metavar="N", help="number of output times")
+    run.add_argument(
+        "--readout",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="species for --plot and the --json summary (default: all)",
+    )
+    run.add_argument("--out", metavar="FILE.csv", help="write the time course as CSV")
+    run.add_argument("--plot", metavar="FILE.png", help="draw the readouts over time")
+    run.add_argument("--json", action="store_true", help="print a JSON summary")
     return parser
+
+
+DEFAULT_PLOT_READOUTS = ("plasma__lactate", "serum__BDNF", "plasma__proBDNF", "brain__BDNF_mRNA")
+
+
+def _simulate_command(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    protocols = [parse_protocol(text) for text in args.protocols]
+    perturbations = [parse_perturbation(text) for text in args.perturb]
+    for readout in args.readout:
+        model.get_species(readout)  # unknown IDs fail here, with the valid ones listed
+    course = simulate(model, protocols, perturbations, t_end=args.t_end, points=args.points)
+    if args.out:
+        write_atomically(args.out, lambda tmp: course.to_csv(tmp, index_label="time"))
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=(10, 5.5))
+        plot_timecourse(course, args.readout or list(DEFAULT_PLOT_READOUTS), ax=ax)
+        write_atomically(
+            args.plot,
+            lambda tmp: figure.savefig(
+                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
+            ),
+        )
+        plt.close(figure)
+    if args.json:
+        readouts = args.readout or list(course.columns)
+        summary = {
+            "protocols": [p.to_mapping() for p in protocols],
+            "perturbations": [p.to_mapping() for p in perturbations],
+            "t_end": float(course.index[-1]),
+            "points": len(course),
+            "out": args.out,
+            "readouts": {
+                r: {
+                    "unit": course.attrs["units"][r],
+                    "start": float(course[r].iloc[0]),
+                    "max": float(course[r].max()),
+                    "time_of_max": float(course[r].idxmax()),
+                    "min": float(course[r].min()),
+                    "final": float(course[r].iloc[-1]),
+                }
+                for r in readouts
+            },
+        }
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif not args.out and not args.plot:
+        print(course.to_csv(index_label="time"), end="")
+    return 0
 
 
 def _graph_command(args: argparse.Namespace) -> int:
@@ -96,7 +189,7 @@ def _export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"graph": _graph_command, "export": _export_command}
+_COMMANDS = {"graph": _graph_command, "export": _export_command, "simulate": _simulate_command}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

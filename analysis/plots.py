@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
+import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
-__all__ = ["LANES", "plot_network"]
+__all__ = ["LANES", "network_layout", "plot_network", "plot_timecourse"]
 
 #: Left-to-right order of the tissue lanes: sources of signals, then blood, then brain.
 LANES = ("body", "gut", "muscle", "bone", "liver", "plasma", "serum", "brain")
@@ -93,4 +96,63 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
         "mbaxis: signed graph of the exercise muscle–brain axis "
         "(arrow: activation, bar: inhibition)"
     )
+    return ax
+
+
+def plot_timecourse(
+    course: pd.DataFrame,
+    readouts: Sequence[str],
+    *,
+    ax: Axes | None = None,
+    relative: bool | None = None,
+) -> Axes:
+    """Readouts over time (hours), with every active input drawn as a shaded band.
+
+    Readouts that share one unit are drawn in it; readouts in different units (or with
+    ``relative=True``) are drawn as fold change from their value at t = 0.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(9, 5))
+    units = course.attrs.get("units", {})
+    missing = [r for r in readouts if r not in course.columns]
+    if missing:
+        raise KeyError(f"plot_timecourse: no column(s) {', '.join(missing)} in the time course")
+    if relative is None:
+        relative = len({units.get(r, "") for r in readouts}) > 1
+    hours = course.index.to_numpy() / 60.0
+    for readout in readouts:
+        values = course[readout].to_numpy()
+        if relative:
+            start = values[0] if values[0] != 0 else 1.0
+            values = values / start
+        ax.plot(hours, values, label=readout, lw=1.8)
+    inputs = [c for c in course.attrs.get("inputs", ()) if c in course.columns]
+    colours = ["#f4a261", "#e9c46a", "#a8dadc", "#cdb4db", "#b5e48c"]
+    for number, name in enumerate(inputs):
+        active = course[name].to_numpy() > 0
+        starts = np.flatnonzero(active & ~np.r_[False, active[:-1]])
+        ends = np.flatnonzero(active & ~np.r_[active[1:], False])
+        for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+            ax.axvspan(
+                hours[a],
+                hours[b],
+                color=colours[number % len(colours)],
+                alpha=0.3,
+                lw=0,
+                label=name if k == 0 else None,
+            )
+    ax.set_xlabel("time (h)")
+    if relative:
+        ax.set_ylabel("fold change from t = 0")
+    else:
+        ax.set_ylabel(units.get(readouts[0], ""))
+    title = ", ".join(course.attrs.get("protocols", [])) or "time course"
+    perturbations = course.attrs.get("perturbations", [])
+    if perturbations:
+        title += " | " + ", ".join(perturbations)
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
     return ax

@@ -22,6 +22,9 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   written relative to the resting state, so no stoichiometric unit factor is needed.
 - :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
   knock-out, knock-down and over-expression perturbations set it.
+- Every flux of :math:`X` (each term above) is multiplied by :math:`1 - c_X`, where
+  :math:`c_X` (``clamped``) is 0 normally and 1 when a ``clamp`` perturbation holds :math:`X` at
+  its initial value. Fluxes out of a clamped source into another species still flow.
 
 Every :math:`R_e` and :math:`J_e` equals 1 at rest, so the resting levels are a steady state
 by construction: synthesis :math:`k_X X_0` balances loss :math:`k_X X_0`. Inputs are
@@ -179,6 +182,7 @@ def build_equations(model: Model) -> Equations:
         add(item.id, 0.0, item.unit, "input", "input driven by protocols; 0 at rest", item.id)
 
     rest: dict[str, sp.Expr] = {}
+    free: dict[str, sp.Expr] = {}  # 1 - clamped: multiplies every flux of the species
     rate_constant: dict[str, sp.Expr] = {}
     synthesis_scale: dict[str, sp.Expr] = {}
     for item in model.states:
@@ -206,6 +210,14 @@ def build_equations(model: Model) -> Equations:
             "dimensionless",
             "perturbation",
             "1 unless perturbed",
+            item.id,
+        )
+        free[item.id] = 1 - add(
+            f"{item.id}__clamped",
+            0.0,
+            "dimensionless",
+            "perturbation",
+            "0 unless the species is clamped",
             item.id,
         )
     for item in model.inputs:
@@ -267,7 +279,12 @@ def build_equations(model: Model) -> Equations:
                     kind="conversion_in",
                     species=target,
                     stoichiometry=1,
-                    rate=scale * target_fraction * k * x0 * conversion_flux[conversion.id],
+                    rate=free[target]
+                    * scale
+                    * target_fraction
+                    * k
+                    * x0
+                    * conversion_flux[conversion.id],
                     modifiers=((conversion.source, 1), *((c.source, c.sign) for c in catalysts)),
                     interactions=(conversion.id, *(c.id for c in catalysts)),
                 )
@@ -281,7 +298,7 @@ def build_equations(model: Model) -> Equations:
                 kind="synthesis",
                 species=target,
                 stoichiometry=1,
-                rate=synthesis,
+                rate=free[target] * synthesis,
                 modifiers=tuple((r.source, r.sign) for r in regulators),
                 interactions=tuple(r.id for r in regulators),
             )
@@ -293,7 +310,7 @@ def build_equations(model: Model) -> Equations:
                 kind="degradation",
                 species=target,
                 stoichiometry=-1,
-                rate=k * (1 - consumed) * symbol(target),
+                rate=free[target] * k * (1 - consumed) * symbol(target),
                 modifiers=(),
                 interactions=(),
             )
@@ -306,7 +323,7 @@ def build_equations(model: Model) -> Equations:
                     kind="conversion_out",
                     species=target,
                     stoichiometry=-1,
-                    rate=q * k * x0 * conversion_flux[edge_id],
+                    rate=free[target] * q * k * x0 * conversion_flux[edge_id],
                     modifiers=tuple(
                         (edges[c].source, edges[c].sign)
                         for c in incoming[conversion.target]

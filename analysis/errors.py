@@ -1,0 +1,19 @@
+"""Errors of the analysis layer. All derive from :class:`network.ModelError`."""
+
+from __future__ import annotations
+
+from network.errors import ModelError
+
+__all__ = ["PerturbationError", "ProtocolError", "SimulationError"]
+
+
+class ProtocolError(ModelError, ValueError):
+    """An unknown protocol or parameter, or a bad value; the message lists the valid ones."""
+
+
+class PerturbationError(ModelError, ValueError):
+    """An unknown perturbation, node or edge, or a bad value; the message lists the valid ones."""
+
+
+class SimulationError(ModelError, RuntimeError):
+    """The integrator failed; the message names the protocols and perturbations."""

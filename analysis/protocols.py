@@ -1,0 +1,520 @@
+"""The protocol library (CONTRACT section 3): named experiments compiled to input schedules.
+
+A protocol is a name plus keyword parameters, written ``aerobic(duration_min=40,intensity=0.7)``
+on the command line and ``{name: aerobic, duration_min: 40}`` in YAML/JSON. Each compiles to
+intervals during which model inputs hold constant values; several protocols given together run
+at once (an input set by two of them takes the larger value). :func:`schedule` turns them into
+:class:`Segment` s with a breakpoint at every switch, so the integrator stops exactly there and
+never steps over a short bout.
+
+Time is in minutes from the start of the intervention (t = 0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from analysis.errors import ProtocolError
+
+__all__ = [
+    "BOUT_PROTOCOLS",
+    "PROTOCOLS",
+    "Interval",
+    "Protocol",
+    "ProtocolDefinition",
+    "Segment",
+    "make_protocol",
+    "parse_protocol",
+    "protocol_from_mapping",
+    "schedule",
+]
+
+WORK_RATE = "muscle__work_rate"
+LOAD = "muscle__mechanical_load"
+INFUSION = "plasma__lactate_infusion"
+FASTING = "liver__fasting"
+KETONE = "gut__ketone_ester"
+HEAT = "body__core_temp_rise"
+STRESS = "brain__stress"
+TESTOSTERONE = "plasma__testosterone_dose"
+ESTRADIOL = "plasma__estradiol_dose"
+GHS = "plasma__GHS_dose"
+
+DAY = 1440.0
+
+
+@dataclass(frozen=True)
+class Interval:
+    """Inputs held at constant values from ``start`` to ``end`` (minutes)."""
+
+    start: float
+    end: float
+    inputs: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of the schedule with constant inputs; every input of the run is listed."""
+
+    start: float
+    end: float
+    inputs: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A protocol parameter: its default, type, unit and meaning."""
+
+    default: Any
+    kind: type
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ProtocolDefinition:
+    """A named protocol: its parameters and how it compiles to input intervals."""
+
+    name: str
+    description: str
+    parameters: Mapping[str, Parameter]
+    compile: Callable[[Mapping[str, Any]], list[Interval]]
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A protocol with every parameter resolved (defaults filled in)."""
+
+    name: str
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def intervals(self) -> list[Interval]:
+        """The input intervals this protocol applies."""
+        return PROTOCOLS[self.name].compile(self.parameters)
+
+    @property
+    def duration(self) -> float:
+        """Minutes from t = 0 to the end of the last interval (0 for ``rest``)."""
+        return max((i.end for i in self.intervals()), default=0.0)
+
+    def __str__(self) -> str:
+        arguments = ",".join(f"{k}={_format_value(v)}" for k, v in self.parameters.items())
+        return f"{self.name}({arguments})" if arguments else self.name
+
+    def to_mapping(self) -> dict[str, Any]:
+        """The YAML/JSON form, ``{name: ..., key: value}``."""
+        return {
+            "name": self.name,
+            **{
+                k: v.to_mapping() if isinstance(v, Protocol) else v
+                for k, v in self.parameters.items()
+            },
+        }
+
+
+def _format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- the library -----------------------------------------------------------------------------
+
+
+def _bouts(
+    bouts: int, work: float, rest: float, on: Mapping[str, float], off: Mapping[str, float]
+) -> list[Interval]:
+    intervals, t = [], 0.0
+    for bout in range(bouts):
+        intervals.append(Interval(t, t + work, on))
+        t += work
+        if bout < bouts - 1 and rest > 0:
+            if any(v > 0 for v in off.values()):
+                intervals.append(Interval(t, t + rest, off))
+            t += rest
+    return intervals
+
+
+def _aerobic(p: Mapping[str, Any]) -> list[Interval]:
+    return [Interval(0.0, p["duration_min"], {WORK_RATE: p["intensity"]})]
+
+
+def _hiit(p: Mapping[str, Any]) -> list[Interval]:
+    return _bouts(
+        p["bouts"],
+        p["work_min"],
+        p["rest_min"],
+        {WORK_RATE: p["intensity"]},
+        {WORK_RATE: p["rest_intensity"]},
+    )
+
+
+def _sprint(p: Mapping[str, Any]) -> list[Interval]:
+    return _bouts(p["bouts"], p["work_min"], p["rest_min"], {WORK_RATE: p["intensity"]}, {})
+
+
+def _resistance(p: Mapping[str, Any]) -> list[Interval]:
+    return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
+
+
+def _lactate_infusion(p: Mapping[str, Any]) -> list[Interval]:
+    return [Interval(0.0, p["duration_min"], {INFUSION: p["rate"]})]
+
+
+def _fasting(p: Mapping[str, Any]) -> list[Interval]:
+    return [Interval(0.0, p["duration_h"] * 60.0, {FASTING: 1.0})]
+
+
+def _ketone_ester(p: Mapping[str, Any]) -> list[Interval]:
+    minutes = p["absorption_min"]
+    return [Interval(0.0, minutes, {KETONE: p["dose_g"] / (minutes / 60.0)})]
+
+
+def _heat(p: Mapping[str, Any]) -> list[Interval]:
+    rise = p["core_temp_rise"] if p["whole_body"] else 0.5 * p["core_temp_rise"]
+    return [Interval(0.0, p["duration_min"], {HEAT: rise})]
+
+
+def _stress(p: Mapping[str, Any]) -> list[Interval]:
+    return [Interval(0.0, p["duration_min"], {STRESS: p["intensity"]})]
+
+
+def _therapy(input_id: str, dose_key: str) -> Callable[[Mapping[str, Any]], list[Interval]]:
+    def compile_therapy(p: Mapping[str, Any]) -> list[Interval]:
+        return [Interval(0.0, p["days"] * DAY, {input_id: p[dose_key]})]
+
+    return compile_therapy
+
+
+def _training(p: Mapping[str, Any]) -> list[Interval]:
+    bout: Protocol = p["protocol"]
+    spacing = 7.0 * DAY / p["sessions_per_week"]
+    sessions = round(p["sessions_per_week"] * p["weeks"])
+    return [
+        Interval(i * spacing + interval.start, i * spacing + interval.end, interval.inputs)
+        for i in range(sessions)
+        for interval in bout.intervals()
+    ]
+
+
+def _p(default: Any, unit: str, description: str, kind: type | None = None) -> Parameter:
+    return Parameter(default, kind or type(default), unit, description)
+
+
+PROTOCOLS: dict[str, ProtocolDefinition] = {
+    definition.name: definition
+    for definition in (
+        ProtocolDefinition("rest", "no intervention", {}, lambda p: []),
+        ProtocolDefinition(
+            "aerobic",
+            "continuous aerobic exercise (cycling, running)",
+            {
+                "duration_min": _p(30.0, "min", "duration of the bout"),
+                "intensity": _p(0.65, "fraction_VO2max", "work rate as a fraction of VO2max"),
+            },
+            _aerobic,
+        ),
+        ProtocolDefinition(
+            "hiit",
+            "high-intensity interval training (default 4 x 4 min)",
+            {
+                "bouts": _p(4, "count", "number of work intervals"),
+                "work_min": _p(4.0, "min", "duration of each work interval"),
+                "rest_min": _p(3.0, "min", "duration of each recovery interval"),
+                "intensity": _p(0.9, "fraction_VO2max", "work-interval intensity"),
+                "rest_intensity": _p(0.5, "fraction_VO2max", "active-recovery intensity"),
+            },
+            _hiit,
+        ),
+        ProtocolDefinition(
+            "sprint",
+            "supramaximal sprints (a Wingate bout is 0.5 min)",
+            {
+                "bouts": _p(4, "count", "number of sprints"),
+                "work_min": _p(0.5, "min", "duration of each sprint"),
+                "intensity": _p(1.5, "fraction_VO2max", "sprint intensity (above 1)"),
+                "rest_min": _p(4.0, "min", "passive recovery between sprints"),
+            },
+            _sprint,
+        ),
+        ProtocolDefinition(
+            "resistance",
+            "resistance exercise session",
+            {
+                "duration_min": _p(45.0, "min", "duration of the session"),
+                "load": _p(0.7, "fraction_1RM", "load as a fraction of the one-repetition maximum"),
+            },
+            _resistance,
+        ),
+        ProtocolDefinition(
+            "lactate_infusion",
+            "intravenous sodium lactate infusion at rest",
+            {
+                "duration_min": _p(60.0, "min", "duration of the infusion"),
+                # assumed: Roja 2025 reached 'medium to intense exercise' lactate; their rate
+                # was not retrieved. 4 mmol/min gives ~5 mM (van Hall 2009: 2.7 -> 3.9 mM).
+                "rate": _p(4.0, "mmol/min", "infusion rate"),
+            },
+            _lactate_infusion,
+        ),
+        ProtocolDefinition(
+            "fasting",
+            "no food intake",
+            {
+                "duration_h": _p(24.0, "h", "duration of the fast"),
+            },
+            _fasting,
+        ),
+        ProtocolDefinition(
+            "ketone_ester",
+            "oral ketone ester drink",
+            {
+                "dose_g": _p(25.0, "g", "dose of ketone ester"),
+                "absorption_min": _p(60.0, "min", "time over which the dose is absorbed (assumed)"),
+            },
+            _ketone_ester,
+        ),
+        ProtocolDefinition(
+            "heat",
+            "passive heat exposure (sauna, hot-water immersion)",
+            {
+                "duration_min": _p(30.0, "min", "duration of the exposure"),
+                "core_temp_rise": _p(0.8, "degC", "rise of core temperature (0.8 in a 73 C sauna)"),
+                "whole_body": _p(
+                    True,
+                    "",
+                    "false halves the systemic heat input (assumed: "
+                    "half-body immersion heats less tissue)",
+                ),
+            },
+            _heat,
+        ),
+        ProtocolDefinition(
+            "stress",
+            "acute psychological stress",
+            {
+                "duration_min": _p(20.0, "min", "duration of the stressor"),
+                "intensity": _p(0.5, "fraction", "intensity (0 to 1)"),
+            },
+            _stress,
+        ),
+        ProtocolDefinition(
+            "testosterone_therapy",
+            "exogenous testosterone",
+            {
+                "dose": _p(10.0, "mg/d", "daily dose"),
+                "days": _p(28.0, "d", "duration of the therapy"),
+            },
+            _therapy(TESTOSTERONE, "dose"),
+        ),
+        ProtocolDefinition(
+            "estradiol_therapy",
+            "exogenous estradiol",
+            {
+                "dose": _p(2.0, "mg/d", "daily dose"),
+                "days": _p(28.0, "d", "duration of the therapy"),
+            },
+            _therapy(ESTRADIOL, "dose"),
+        ),
+        ProtocolDefinition(
+            "gh_secretagogue",
+            "oral GH secretagogue (ibutamoren, MK-677)",
+            {
+                "dose_mg": _p(25.0, "mg/d", "daily dose"),
+                "days": _p(28.0, "d", "duration of the treatment"),
+            },
+            _therapy(GHS, "dose_mg"),
+        ),
+        ProtocolDefinition(
+            "training",
+            "repeated bouts over weeks",
+            {
+                "protocol": _p(
+                    None,
+                    "",
+                    "the bout: aerobic, hiit, sprint or resistance with its parameters",
+                    kind=Protocol,
+                ),
+                "sessions_per_week": _p(3.0, "1/week", "sessions per week"),
+                "weeks": _p(8.0, "week", "duration of the programme"),
+            },
+            _training,
+        ),
+    )
+}
+
+#: Protocols that can be the bout of a ``training`` programme.
+BOUT_PROTOCOLS = ("aerobic", "hiit", "sprint", "resistance")
+
+
+def make_protocol(name: str, **parameters: Any) -> Protocol:
+    """Validate ``name`` and ``parameters`` and fill in the defaults.
+
+    Raises
+    ------
+    ProtocolError
+        Naming the unknown protocol or parameter and listing the valid ones, or the bad value.
+
+    Examples
+    --------
+    >>> make_protocol("aerobic", duration_min=40).parameters["intensity"]
+    0.65
+    >>> make_protocol("swim")
+    Traceback (most recent call last):
+    ...
+    analysis.errors.ProtocolError: unknown protocol 'swim'; valid protocols: rest, aerobic, ...
+    """
+    if name not in PROTOCOLS:
+        raise ProtocolError(f"unknown protocol '{name}'; valid protocols: {', '.join(PROTOCOLS)}")
+    definition = PROTOCOLS[name]
+    resolved: dict[str, Any] = {}
+    for key in parameters:
+        if key not in definition.parameters:
+            valid = ", ".join(definition.parameters) or "none"
+            raise ProtocolError(
+                f"unknown parameter '{key}' of protocol '{name}'; valid parameters: {valid}"
+            )
+    for key, spec in definition.parameters.items():
+        value = parameters.get(key, spec.default)
+        resolved[key] = _check_value(name, key, spec, value)
+    return Protocol(name, resolved)
+
+
+def _check_value(name: str, key: str, spec: Parameter, value: Any) -> Any:
+    where = f"parameter '{key}' of protocol '{name}'"
+    if spec.kind is Protocol:
+        if isinstance(value, Mapping):
+            value = protocol_from_mapping(value)
+        if not isinstance(value, Protocol) or value.name not in BOUT_PROTOCOLS:
+            raise ProtocolError(
+                f"{where} must be one of: {', '.join(BOUT_PROTOCOLS)}; got {value!r}"
+            )
+        return value
+    if spec.kind is bool:
+        if not isinstance(value, bool):
+            raise ProtocolError(f"{where} must be true or false; got {value!r}")
+        return value
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ProtocolError(f"{where} must be a number ({spec.unit}); got {value!r}")
+    if spec.kind is int:
+        if value != int(value) or value < 1:
+            raise ProtocolError(f"{where} must be a whole number of at least 1; got {value!r}")
+        return int(value)
+    if value < 0 or value != value:
+        raise ProtocolError(f"{where} must be a non-negative number ({spec.unit}); got {value!r}")
+    if (
+        key
+        in (
+            "duration_min",
+            "work_min",
+            "duration_h",
+            "days",
+            "weeks",
+            "sessions_per_week",
+            "absorption_min",
+        )
+        and value <= 0
+    ):
+        raise ProtocolError(f"{where} must be positive ({spec.unit}); got {value!r}")
+    return float(value)
+
+
+def protocol_from_mapping(mapping: Mapping[str, Any]) -> Protocol:
+    """A protocol from its YAML/JSON form ``{name: aerobic, duration_min: 40}``."""
+    if "name" not in mapping:
+        raise ProtocolError(f"a protocol needs a 'name'; got {dict(mapping)!r}")
+    parameters = {k: v for k, v in mapping.items() if k != "name"}
+    return make_protocol(str(mapping["name"]), **parameters)
+
+
+_TOKEN = re.compile(r"\s*(?:(?P<punct>[(),=])|(?P<word>[^\s(),=]+))")
+
+
+def parse_protocol(text: str) -> Protocol:
+    """A protocol from its command-line form.
+
+    Examples
+    --------
+    >>> str(parse_protocol("aerobic(duration_min=40,intensity=0.7)"))
+    'aerobic(duration_min=40.0,intensity=0.7)'
+    >>> parse_protocol("training(protocol=hiit(bouts=4),weeks=6)").parameters["weeks"]
+    6.0
+    """
+    tokens = [m.group("punct") or m.group("word") for m in _TOKEN.finditer(text)]
+    if "".join(tokens) != "".join(text.split()):
+        raise ProtocolError(f"cannot read protocol '{text}'; expected name(key=value,...)")
+    protocol, position = _parse(tokens, 0, text)
+    if position != len(tokens):
+        raise ProtocolError(f"cannot read protocol '{text}': unexpected '{tokens[position]}'")
+    return protocol
+
+
+def _parse(tokens: list[str], position: int, text: str) -> tuple[Protocol, int]:
+    if position >= len(tokens) or tokens[position] in "(),=":
+        raise ProtocolError(f"cannot read protocol '{text}'; expected name(key=value,...)")
+    name = tokens[position]
+    position += 1
+    arguments: dict[str, Any] = {}
+    if position < len(tokens) and tokens[position] == "(":
+        position += 1
+        while position < len(tokens) and tokens[position] != ")":
+            key = tokens[position]
+            if position + 1 >= len(tokens) or tokens[position + 1] != "=":
+                raise ProtocolError(f"cannot read protocol '{text}': expected '=' after '{key}'")
+            position += 2
+            if position + 1 < len(tokens) and tokens[position + 1] == "(":
+                arguments[key], position = _parse(tokens, position, text)
+            else:
+                if position >= len(tokens):
+                    raise ProtocolError(f"cannot read protocol '{text}': missing value of {key}")
+                arguments[key] = _value(tokens[position])
+                position += 1
+            if position < len(tokens) and tokens[position] == ",":
+                position += 1
+        if position >= len(tokens):
+            raise ProtocolError(f"cannot read protocol '{text}': missing ')'")
+        position += 1
+    if name in PROTOCOLS and "protocol" in arguments and isinstance(arguments["protocol"], str):
+        arguments["protocol"] = make_protocol(arguments["protocol"])
+    return make_protocol(name, **arguments), position
+
+
+def _value(token: str) -> Any:
+    lowered = token.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    try:
+        return float(token)
+    except ValueError:
+        return token
+
+
+def schedule(protocols: Sequence[Protocol], t_end: float) -> list[Segment]:
+    """Constant-input segments covering ``[0, t_end]``, with a breakpoint at every switch.
+
+    Every segment lists every input that any protocol sets (0 when off). An input set by two
+    protocols at once takes the larger value.
+
+    Examples
+    --------
+    >>> [(s.start, s.end, dict(s.inputs)) for s in schedule([make_protocol("aerobic")], 60)]
+    [(0.0, 30.0, {'muscle__work_rate': 0.65}), (30.0, 60.0, {'muscle__work_rate': 0.0})]
+    """
+    intervals = [i for p in protocols for i in p.intervals() if i.end > i.start]
+    names = sorted({name for i in intervals for name in i.inputs})
+    times = sorted(
+        {0.0, float(t_end), *(t for i in intervals for t in (i.start, i.end) if 0.0 < t < t_end)}
+    )
+    segments = []
+    for start, end in pairwise(times):
+        inputs = {name: 0.0 for name in names}
+        for interval in intervals:
+            if interval.start <= start and end <= interval.end:
+                for name, value in interval.inputs.items():
+                    inputs[name] = max(inputs[name], value)
+        segments.append(Segment(start, end, inputs))
+    return segments

@@ -1,0 +1,74 @@
+"""Benchmark: mbaxis runs against a bare roadrunner loop doing the same integrations.
+
+Run on demand (``.venv/bin/python benchmarks/bench_simulate.py``); prints medians and ratios,
+since this machine is noisy. The bare loop loads the same SBML, sets the same inputs and
+simulates the same segments with the same output times, with none of mbaxis's bookkeeping.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from functools import partial
+
+import numpy as np
+import roadrunner
+
+from analysis.protocols import Segment, parse_protocol, schedule
+from analysis.simulation import Simulator, default_t_end
+from network import load_model
+from sbml import write_sbml
+
+REPEATS = 7
+CASES = {
+    "single bout (aerobic 40 min, 241 points)": ("aerobic(duration_min=40,intensity=0.7)", 240.0),
+    "training 8 weeks (24 sessions, 2001 points)": (
+        "training(protocol=aerobic(duration_min=40,intensity=0.7),sessions_per_week=3,weeks=8)",
+        None,
+    ),
+}
+
+
+def _median_seconds(run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _bare_loop(runner: roadrunner.RoadRunner, segments: list[Segment], grid: np.ndarray) -> None:
+    """What the simulator does, without its bookkeeping: reset, set inputs, integrate."""
+    runner.reset()
+    for segment in segments:
+        for key, value in segment.inputs.items():
+            runner.setValue(key, value)
+        inside = grid[(grid > segment.start) & (grid < segment.end)]
+        runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
+
+
+def main() -> None:
+    model = load_model()
+    simulator = Simulator(model)
+    roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
+    bare = roadrunner.RoadRunner(write_sbml(model))
+    bare.integrator.relative_tolerance = simulator._runner.integrator.relative_tolerance
+    bare.integrator.absolute_tolerance = simulator._runner.integrator.absolute_tolerance
+    bare.timeCourseSelections = simulator._selection
+    print(f"{'case':48s} {'mbaxis (s)':>11s} {'bare loop (s)':>14s} {'ratio':>7s}")
+    for name, (text, t_end) in CASES.items():
+        protocol = parse_protocol(text)
+        end = t_end if t_end is not None else default_t_end([protocol])
+        segments = schedule([protocol], end)
+        course = simulator.run([protocol], t_end=end)
+        grid = course.index.to_numpy()
+
+        ours = _median_seconds(partial(simulator.run, [protocol], t_end=end))
+        theirs = _median_seconds(partial(_bare_loop, bare, segments, grid))
+        print(f"{name:48s} {ours:11.4f} {theirs:14.4f} {ours / theirs:7.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""``mbaxis simulate``: the CSV of the contract, the plot, the JSON, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.cli import main
+from tests.contract import CONTRACT_SPECIES
+
+
+def test_lactate_infusion_csv_has_time_and_every_contract_id(tmp_path: Path) -> None:
+    out = tmp_path / "x.csv"
+    assert (
+        main(["simulate", "lactate_infusion(duration_min=60)", "--t-end", "240", "--out", str(out)])
+        == 0
+    )
+    table = pd.read_csv(out)
+    assert table.columns[0] == "time"
+    assert set(CONTRACT_SPECIES) <= set(table.columns)
+    assert table["time"].iloc[0] == 0 and table["time"].iloc[-1] == 240
+    assert table["plasma__lactate"].max() > 4.0
+
+
+def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    picture = tmp_path / "course.png"
+    assert (
+        main(
+            [
+                "simulate",
+                "aerobic(duration_min=40,intensity=0.7)",
+                "fasting(duration_h=2)",
+                "--perturb",
+                "knockdown(plasma__IL6,fraction=0.5)",
+                "--readout",
+                "serum__BDNF",
+                "--readout",
+                "plasma__IL6",
+                "--plot",
+                str(picture),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    summary = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in summary["protocols"]] == ["aerobic", "fasting"]
+    assert summary["perturbations"] == [{"knockdown": "plasma__IL6", "fraction": 0.5}]
+    assert set(summary["readouts"]) == {"serum__BDNF", "plasma__IL6"}
+    assert summary["readouts"]["serum__BDNF"]["unit"] == "ng/mL"
+    assert summary["readouts"]["serum__BDNF"]["max"] > summary["readouts"]["serum__BDNF"]["start"]
+    pixels = matplotlib.image.imread(picture)
+    assert float(np.var(pixels)) > 1e-3
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["simulate", "swim"], "unknown protocol 'swim'; valid protocols: rest, aerobic"),
+        (["simulate", "aerobic(pace=3)"], "unknown parameter 'pace' of protocol 'aerobic'"),
+        (
+            ["simulate", "aerobic", "--perturb", "knockout(plasma__CTBS)"],
+            "unknown species 'plasma__CTBS'; valid IDs:",
+        ),
+        (
+            ["simulate", "aerobic", "--perturb", "inhibit(plasma__IL6 -> brain__lactate)"],
+            "unknown interaction 'plasma__IL6 -> brain__lactate'; valid edges:",
+        ),
+        (["simulate", "aerobic", "--readout", "brain__BDNF"], "unknown species 'brain__BDNF'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "analysis.cli", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0]
