@@ -14,12 +14,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from analysis.errors import ProtocolError
 from analysis.files import write_atomically, write_text_atomically
 from analysis.graph_summary import summarize_graph
+from analysis.knockout import DEFAULT_READOUTS, knockout_scan, records
 from analysis.perturbations import parse_perturbation
-from analysis.plots import plot_timecourse
+from analysis.plots import plot_knockout_heatmap, plot_timecourse
 from analysis.protocols import parse_protocol
 from analysis.simulation import simulate
+from analysis.statistics import STATISTICS
 from network import ModelError, load_model, to_digraph
 from sbml import EXPORTERS
 
@@ -83,6 +86,46 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="FILE.csv", help="write the time course as CSV")
     run.add_argument("--plot", metavar="FILE.png", help="draw the readouts over time")
     run.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    knockout = commands.add_parser(
+        "knockout", help="knock out every node (or block every edge), alone or in pairs"
+    )
+    knockout.add_argument(
+        "--protocol",
+        default="aerobic(duration_min=60,intensity=0.7)",
+        help="the experiment (default: 60 min aerobic at 70%% VO2max)",
+    )
+    knockout.add_argument(
+        "--readout",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="readouts (default: " + ", ".join(DEFAULT_READOUTS) + ")",
+    )
+    knockout.add_argument("--double", action="store_true", help="also every pair")
+    knockout.add_argument("--edges", action="store_true", help="block edges instead of nodes")
+    knockout.add_argument("--statistic", default="max", choices=sorted(STATISTICS))
+    knockout.add_argument(
+        "--window",
+        nargs=2,
+        type=float,
+        metavar=("A", "B"),
+        help="time window in minutes (default: the whole run)",
+    )
+    knockout.add_argument(
+        "--threshold",
+        type=float,
+        default=0.05,
+        help="relative change that counts as a change (default 0.05)",
+    )
+    knockout.add_argument("--jobs", type=int, default=1, help="worker processes")
+    knockout.add_argument("--out", metavar="FILE", help="write the table (.csv or .json)")
+    knockout.add_argument(
+        "--resume", action="store_true", help="continue an interrupted scan (needs --out)"
+    )
+    knockout.add_argument("--plot", metavar="FILE", help="draw the knock-out heatmap")
+    knockout.add_argument("--json", action="store_true", help="print the result as JSON")
+    knockout.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -140,6 +183,86 @@ def _simulate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _knockout_command(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    protocol = parse_protocol(args.protocol)
+    if args.resume and not args.out:
+        raise ProtocolError("--resume needs --out: the scan streams to FILE.partial.jsonl")
+    checkpoint = Path(f"{args.out}.partial.jsonl") if args.out else None
+    scan = knockout_scan(
+        model,
+        protocol,
+        args.readout or DEFAULT_READOUTS,
+        targets="edges" if args.edges else "nodes",
+        double=args.double,
+        statistic=args.statistic,
+        window=tuple(args.window) if args.window else None,
+        threshold=args.threshold,
+        jobs=args.jobs,
+        checkpoint=checkpoint,
+        resume=args.resume,
+        progress=not args.no_progress,
+    )
+    result = {
+        "protocol": str(protocol),
+        "statistic": args.statistic,
+        "window": args.window,
+        "threshold": args.threshold,
+        "targets": "edges" if args.edges else "nodes",
+        "rows": [
+            {
+                "perturbations": list(row["perturbations"]),
+                "readout": row["readout"],
+                "control": _finite(row["control"]),
+                "value": _finite(row["value"]),
+                "relative_change": _finite(row["relative_change"]),
+                "log2_ratio": _finite(row["log2_ratio"]),
+                "call": row["call"],
+                **({"error": row["error"]} if row["error"] else {}),
+            }
+            for row in records(scan)
+        ],
+    }
+    if args.out:
+        if args.out.endswith(".json"):
+            write_text_atomically(args.out, json.dumps(result, indent=1) + "\n")
+        else:
+            table = scan.assign(perturbations=scan["perturbations"].map(" + ".join))
+            write_atomically(args.out, lambda tmp: table.to_csv(tmp, index=False))
+        if checkpoint is not None:
+            checkpoint.unlink(missing_ok=True)
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=(2.0 + 1.6 * scan["readout"].nunique(), 9.0))
+        plot_knockout_heatmap(scan, ax=ax)
+        write_atomically(
+            args.plot,
+            lambda tmp: figure.savefig(
+                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
+            ),
+        )
+        plt.close(figure)
+    if args.json:
+        json.dump(result, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif not args.out:
+        counts = scan["call"].value_counts().to_dict()
+        print(f"{len(scan)} rows under {protocol} ({args.statistic}): {counts}")
+    return 0
+
+
+def _finite(value: float) -> float | None:
+    return (
+        None
+        if value is None or value != value or value in (float("inf"), float("-inf"))
+        else float(value)
+    )
+
+
 def _graph_command(args: argparse.Namespace) -> int:
     graph = to_digraph(load_model(args.model))
     summary = summarize_graph(graph)
@@ -189,7 +312,12 @@ def _export_command(args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"graph": _graph_command, "export": _export_command, "simulate": _simulate_command}
+_COMMANDS = {
+    "graph": _graph_command,
+    "export": _export_command,
+    "simulate": _simulate_command,
+    "knockout": _knockout_command,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

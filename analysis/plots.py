@@ -11,7 +11,14 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
-__all__ = ["LANES", "network_layout", "plot_network", "plot_timecourse"]
+__all__ = [
+    "LANES",
+    "network_layout",
+    "plot_epistasis",
+    "plot_knockout_heatmap",
+    "plot_network",
+    "plot_timecourse",
+]
 
 #: Left-to-right order of the tissue lanes: sources of signals, then blood, then brain.
 LANES = ("body", "gut", "muscle", "bone", "liver", "plasma", "serum", "brain")
@@ -155,4 +162,46 @@ def plot_timecourse(
     ax.set_title(title, fontsize=10)
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
+    return ax
+
+
+def plot_knockout_heatmap(scan: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Single knock-outs (rows) x readouts (columns), coloured by log2 ratio to control."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        singles = scan[scan["perturbations"].map(len) == 1]
+        height = max(4.0, 0.22 * singles["perturbations"].nunique() + 1.5)
+        _, ax = plt.subplots(figsize=(2.0 + 1.6 * scan["readout"].nunique(), height))
+    singles = scan[scan["perturbations"].map(len) == 1].copy()
+    singles["target"] = singles["perturbations"].map(lambda p: p[0])
+    matrix = singles.pivot(index="target", columns="readout", values="log2_ratio")
+    limit = float(np.nanmax(np.abs(matrix.to_numpy()))) if matrix.size else 1.0
+    limit = min(max(limit, 0.1), 4.0)
+    image = ax.imshow(matrix.to_numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit, aspect="auto")
+    ax.set_xticks(range(matrix.shape[1]), matrix.columns, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=7)
+    ax.figure.colorbar(image, ax=ax, label="log2(knock-out / control)", shrink=0.6)
+    ax.set_title(
+        f"knock-outs under {scan.attrs.get('protocol', '')} ({scan.attrs.get('statistic', '')})",
+        fontsize=9,
+    )
+    return ax
+
+
+def plot_epistasis(matrix: pd.DataFrame, *, ax: Axes | None = None, title: str = "") -> Axes:
+    """Double knock-out epistasis (log2 observed / multiplicative expectation) as a heatmap."""
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        size = max(5.0, 0.22 * len(matrix) + 2)
+        _, ax = plt.subplots(figsize=(size, size))
+    values = matrix.to_numpy(dtype=float)
+    limit = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 1.0
+    limit = min(max(limit, 0.05), 4.0)
+    image = ax.imshow(values, cmap="PuOr", vmin=-limit, vmax=limit)
+    ax.set_xticks(range(len(matrix)), matrix.columns, rotation=90, fontsize=6)
+    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=6)
+    ax.figure.colorbar(image, ax=ax, label="epistasis, log2(observed / expected)", shrink=0.6)
+    ax.set_title(title or "epistasis of double knock-outs", fontsize=9)
     return ax

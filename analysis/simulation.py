@@ -21,7 +21,8 @@ import roadrunner
 from analysis.errors import SimulationError
 from analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
 from analysis.protocols import Protocol, make_protocol, schedule
-from network import Model, build_equations
+from network import Model
+from network.units import to_minutes
 from sbml import write_sbml
 
 __all__ = ["RELATIVE_TOLERANCE", "Simulator", "default_t_end", "simulate"]
@@ -69,6 +70,8 @@ class Simulator:
         CVODE tolerances.
     max_steps : int
         Most integrator steps between two output times before the run is declared failed.
+    sbml : str, optional
+        The model's SBML text, if already written (workers of a scan receive it).
     """
 
     def __init__(
@@ -78,11 +81,12 @@ class Simulator:
         rtol: float = RELATIVE_TOLERANCE,
         atol: float = ABSOLUTE_TOLERANCE,
         max_steps: int = 200000,
+        sbml: str | None = None,
     ) -> None:
         self.model = model
-        self.equations = build_equations(model)
         roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
-        self._runner = roadrunner.RoadRunner(write_sbml(model))
+        self.sbml = sbml if sbml is not None else write_sbml(model)
+        self._runner = roadrunner.RoadRunner(self.sbml)
         integrator = self._runner.integrator
         integrator.relative_tolerance = rtol
         integrator.absolute_tolerance = atol
@@ -102,10 +106,14 @@ class Simulator:
         self.inputs = tuple(s.id for s in model.inputs)
         self.observables = tuple(s.id for s in model.observables)
         self.columns = (*self.states, *self.observables, *self.inputs)
-        self._runner.timeCourseSelections = self._selection
+        self._selected: tuple[str, ...] = ()
         self.units = {s.id: s.unit for s in model.species}
+        by_id = {s.id: s for s in model.states}
         half_lives = np.array(
-            [self.equations.parameters[f"{s}__half_life"].value for s in self.states]
+            [
+                to_minutes(by_id[s].half_life or math.nan, by_id[s].half_life_unit or "min")
+                for s in self.states
+            ]
         )
         self._rate_constants = math.log(2) / half_lives
         self._prepared: dict[tuple[Perturbation, ...], _Prepared] = {}
@@ -120,13 +128,15 @@ class Simulator:
         t_end: float | None = None,
         points: int | None = None,
         times: Sequence[float] | None = None,
+        columns: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """Simulate ``protocols`` from the resting state under ``perturbations``.
 
         Returns a DataFrame indexed by time (minutes) with one column per species, observable
         and input, in the display units of the tables (``DataFrame.attrs["units"]``).
         ``times`` (sorted, from 0) overrides ``points``; switches of the inputs are always
-        included as output times.
+        included as output times. ``columns`` restricts the output to some IDs, which makes
+        scans faster (fewer values to record).
         """
         protocols = list(protocols) or [make_protocol("rest")]
         t_end = default_t_end(protocols) if t_end is None else float(t_end)
@@ -141,6 +151,7 @@ class Simulator:
                     f"[{', '.join(map(str, protocols))}] set; its inputs: {', '.join(self.inputs)}"
                 )
         prepared = self._prepare(tuple(perturbations))
+        selected = self._select(columns)
         runner = self._runner
         try:
             self._set_parameters(prepared.parameters)
@@ -160,18 +171,26 @@ class Simulator:
                 f"integration failed for protocols [{', '.join(map(str, protocols))}] with "
                 f"perturbations [{', '.join(map(str, perturbations))}]: {error}"
             ) from None
-        table = pd.DataFrame(np.vstack(rows), columns=self._selection[1:])
+        table = pd.DataFrame(np.vstack(rows), columns=list(selected))
         table.index = pd.Index(times_out, name="time")
-        table = table[list(self.columns)]
-        table.attrs["units"] = {c: self.units[c] for c in self.columns}
+        table.attrs["units"] = {c: self.units[c] for c in selected}
         table.attrs["protocols"] = [str(p) for p in protocols]
         table.attrs["perturbations"] = [str(p) for p in perturbations]
         table.attrs["inputs"] = list(self.inputs)
         return table
 
-    @property
-    def _selection(self) -> list[str]:
-        return ["time", *self.states, *self.observables, *self.inputs]
+    def _select(self, columns: Sequence[str] | None) -> tuple[str, ...]:
+        selected = self.columns if columns is None else tuple(columns)
+        if selected != self._selected:
+            unknown = [c for c in selected if c not in self.units or c not in self.columns]
+            if unknown:
+                raise SimulationError(
+                    f"unknown output column(s) {', '.join(unknown)}; valid: "
+                    f"{', '.join(self.columns)}"
+                )
+            self._runner.timeCourseSelections = ["time", *selected]
+            self._selected = selected
+        return selected
 
     def _set_parameters(self, values: np.ndarray) -> None:
         self._runner.model.setGlobalParameterValues(self._settable, values[self._settable])

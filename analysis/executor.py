@@ -1,0 +1,200 @@
+"""Running batches of simulations: the one executor of knock-out and sensitivity scans.
+
+Each worker process compiles the model once (:class:`analysis.simulation.Simulator`) and runs
+many tasks on it. Results stream to a checkpoint file (one JSON line per finished task), so an
+interrupted scan resumes where it stopped; the final order of results is the order of the
+tasks, whatever order the workers finished in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from tqdm import tqdm
+
+from analysis.errors import SimulationError
+from analysis.simulation import Simulator
+from network import Model, ModelError
+from sbml import write_sbml
+
+__all__ = ["Task", "Work", "cpu_count", "run_tasks"]
+
+#: A task's work: a top-level function of the worker's simulator and the task's payload,
+#: returning result rows (JSON-serialisable dicts).
+Work = Callable[[Simulator, Any], list[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One unit of a batch: a unique ``key`` and a picklable ``payload`` for the work function."""
+
+    key: str
+    payload: Any
+
+
+# --- workers -----------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(model: Model, sbml: str, work: Work) -> None:
+    _WORKER["simulator"] = Simulator(model, sbml=sbml)
+    _WORKER["work"] = work
+
+
+def _run_in_worker(task: Task) -> tuple[str, list[dict[str, Any]]]:
+    return task.key, _WORKER["work"](_WORKER["simulator"], task.payload)
+
+
+# --- checkpoints -------------------------------------------------------------------------------
+
+
+def _fingerprint(sbml: str, tasks: Sequence[Task], work: Work) -> str:
+    digest = hashlib.sha256(sbml.encode())
+    digest.update(f"{work.__module__}.{work.__qualname__}".encode())
+    for task in tasks:
+        digest.update(task.key.encode())
+    return digest.hexdigest()
+
+
+def _read_checkpoint(path: Path, fingerprint: str) -> dict[str, list[dict[str, Any]]]:
+    done: dict[str, list[dict[str, Any]]] = {}
+    with path.open(encoding="utf-8") as handle:
+        lines = handle.read().splitlines()
+    if not lines:
+        return done
+    try:
+        header = json.loads(lines[0])
+    except json.JSONDecodeError:
+        raise SimulationError(
+            f"{path}: not a checkpoint of this scan (unreadable header)"
+        ) from None
+    if header.get("fingerprint") != fingerprint:
+        raise SimulationError(
+            f"{path}: checkpoint of a different scan (model, tasks or analysis changed); "
+            "delete it or run without --resume"
+        )
+    for line in lines[1:]:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            break  # the last line was cut short when the scan was killed
+        done[record["key"]] = record["rows"]
+    return done
+
+
+def _open_checkpoint(path: Path, fingerprint: str, resume: bool) -> TextIO:
+    if resume and path.exists():
+        text = path.read_text(encoding="utf-8")
+        if text and not text.endswith("\n"):  # drop a line cut short by a kill
+            path.write_text(text[: text.rfind("\n") + 1], encoding="utf-8")
+        return path.open("a", encoding="utf-8")
+    handle = path.open("w", encoding="utf-8")
+    handle.write(json.dumps({"fingerprint": fingerprint}) + "\n")
+    handle.flush()
+    return handle
+
+
+# --- the batch ---------------------------------------------------------------------------------
+
+
+def run_tasks(
+    model: Model,
+    tasks: Sequence[Task],
+    work: Work,
+    *,
+    jobs: int = 1,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
+    progress: bool = True,
+    description: str = "simulations",
+) -> list[dict[str, Any]]:
+    """Run ``work`` on every task and return all result rows, in task order.
+
+    Parameters
+    ----------
+    model : network.Model
+        Compiled once per worker.
+    tasks : sequence of Task
+        Keys must be unique.
+    work : Work
+        A top-level (picklable) function.
+    jobs : int
+        Worker processes; 1 runs in this process. Workers start from a clean server process
+        (``forkserver``) and each compiles the model once.
+    checkpoint : path, optional
+        Stream each finished task to this JSON-lines file.
+    resume : bool
+        Skip the tasks already in ``checkpoint`` (refused if it belongs to another scan).
+    progress : bool
+        Show a progress bar on standard error.
+    """
+    if jobs < 1:
+        raise SimulationError(f"jobs must be at least 1; got {jobs}")
+    keys = [task.key for task in tasks]
+    if len(set(keys)) != len(keys):
+        raise SimulationError("task keys must be unique")
+    sbml = write_sbml(model)
+    fingerprint = _fingerprint(sbml, tasks, work)
+    path = Path(checkpoint) if checkpoint is not None else None
+    done: dict[str, list[dict[str, Any]]] = {}
+    if path is not None and resume and path.exists():
+        done = _read_checkpoint(path, fingerprint)
+    remaining = [task for task in tasks if task.key not in done]
+    handle = _open_checkpoint(path, fingerprint, resume) if path is not None else None
+    bar = tqdm(
+        total=len(tasks),
+        initial=len(done),
+        desc=description,
+        unit="sim",
+        file=sys.stderr,
+        disable=not progress,
+        dynamic_ncols=True,
+    )
+    try:
+        for key, rows in _results(model, sbml, remaining, work, jobs):
+            done[key] = rows
+            if handle is not None:
+                handle.write(json.dumps({"key": key, "rows": rows}) + "\n")
+                handle.flush()
+            bar.update(1)
+    finally:
+        bar.close()
+        if handle is not None:
+            handle.close()
+    return [row for key in keys for row in done[key]]
+
+
+def _results(
+    model: Model, sbml: str, tasks: list[Task], work: Work, jobs: int
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    if not tasks:
+        return
+    if jobs == 1:
+        simulator = Simulator(model, sbml=sbml)
+        for task in tasks:
+            yield task.key, work(simulator, task.payload)
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["analysis.simulation", "network", "sbml"])
+    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    with context.Pool(jobs, initializer=_start_worker, initargs=(model, sbml, work)) as pool:
+        try:
+            yield from pool.imap_unordered(_run_in_worker, tasks, chunksize=chunk)
+        except ModelError:
+            raise
+        finally:
+            pool.terminate()
+
+
+def cpu_count() -> int:
+    """Cores this process may use (the default of ``--jobs``)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1

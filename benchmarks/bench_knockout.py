@@ -1,0 +1,97 @@
+"""Benchmark: a full double node knock-out scan against a bare roadrunner loop.
+
+Run on demand: ``.venv/bin/python benchmarks/bench_knockout.py``. Prints the medians of 3 runs
+of (a) ``knockout_scan(double=True)`` in one process, (b) a bare roadrunner loop doing the same
+simulations in the same process (reset, set the perturbation's parameters, integrate to the
+perturbed rest, integrate the protocol segment by segment, same output times and columns), and
+(c) the scan with 2 worker processes; then the ratios the knock-out issue asks for.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import statistics
+import time
+from collections.abc import Callable
+
+import numpy as np
+import roadrunner
+
+from analysis.knockout import DEFAULT_READOUTS, knockout_scan, knockout_targets
+from analysis.perturbations import apply_perturbations
+from analysis.protocols import make_protocol, schedule
+from analysis.simulation import default_t_end
+from network import load_model
+from network.units import to_minutes
+from sbml import write_sbml
+
+REPEATS = 3
+
+
+def _median(run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    model = load_model()
+    protocol = make_protocol("aerobic", duration_min=60.0, intensity=0.7)
+    t_end = default_t_end([protocol])
+    grid = np.linspace(0.0, t_end, int(t_end // 5) + 1)
+    singles = knockout_targets(model)
+    sets = [(), *((p,) for p in singles), *itertools.combinations(singles, 2)]
+
+    roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
+    runner = roadrunner.RoadRunner(write_sbml(model))
+    runner.integrator.relative_tolerance = 1e-8
+    runner.integrator.absolute_tolerance = 1e-12
+    runner.timeCourseSelections = ["time", *DEFAULT_READOUTS]
+    ids = list(runner.model.getGlobalParameterIds())
+    settable = np.array([i for i, n in enumerate(ids) if n != "serum__BDNF"], dtype=np.int32)
+    defaults = np.array(runner.model.getGlobalParameterValues())
+    states = list(runner.model.getFloatingSpeciesIds())
+    rest = np.array(runner.model.getFloatingSpeciesInitAmounts())
+    slowest = max(to_minutes(s.half_life or 0, s.half_life_unit or "min") for s in model.states)
+    horizon = 20 * slowest
+    prepared = []
+    for perturbations in sets:
+        effect = apply_perturbations(model, perturbations)
+        values, state = defaults.copy(), rest.copy()
+        for name, value in effect.parameters.items():
+            values[ids.index(name)] = value
+        for name, value in effect.initial.items():
+            state[states.index(name)] = value
+        prepared.append((values[settable], state, bool(perturbations)))
+    segments = schedule([protocol], t_end)
+
+    def bare_loop() -> None:
+        for values, state, perturbed in prepared:
+            runner.model.setGlobalParameterValues(settable, values)
+            runner.model.setFloatingSpeciesAmounts(state)
+            runner.setValue("muscle__work_rate", 0.0)
+            if perturbed:
+                runner.simulate(0.0, horizon, 2)
+            for segment in segments:
+                runner.setValue("muscle__work_rate", segment.inputs["muscle__work_rate"])
+                inside = grid[(grid > segment.start) & (grid < segment.end)]
+                runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
+
+    scan_1 = _median(lambda: knockout_scan(model, protocol, double=True))
+    bare = _median(bare_loop)
+    scan_2 = _median(lambda: knockout_scan(model, protocol, double=True, jobs=2))
+    print(f"full double node scan: {len(sets)} simulations, readouts {', '.join(DEFAULT_READOUTS)}")
+    print(f"  scan, 1 process      {scan_1:8.2f} s (median of {REPEATS})")
+    print(f"  bare roadrunner loop {bare:8.2f} s")
+    print(f"  scan, 2 processes    {scan_2:8.2f} s")
+    print(f"  ratio scan(1) / bare loop: {scan_1 / bare:5.2f}  (target <= 1.3)")
+    print(f"  speed-up 2 jobs vs 1:      {scan_1 / scan_2:5.2f}  (target >= 1.6)")
+    assert math.isfinite(scan_1)
+
+
+if __name__ == "__main__":
+    main()
