@@ -18,11 +18,13 @@ from analysis.errors import ProtocolError
 from analysis.files import write_atomically, write_text_atomically
 from analysis.graph_summary import summarize_graph
 from analysis.knockout import DEFAULT_READOUTS, knockout_scan, records
+from analysis.observations import bundled_observations_path, load_observations
 from analysis.perturbations import parse_perturbation
 from analysis.plots import plot_knockout_heatmap, plot_timecourse
 from analysis.protocols import parse_protocol
 from analysis.simulation import simulate
 from analysis.statistics import STATISTICS
+from analysis.validation import DEFAULT_THRESHOLD, validate
 from network import ModelError, load_model, to_digraph
 from sbml import EXPORTERS
 
@@ -126,6 +128,35 @@ def _build_parser() -> argparse.ArgumentParser:
     knockout.add_argument("--plot", metavar="FILE", help="draw the knock-out heatmap")
     knockout.add_argument("--json", action="store_true", help="print the result as JSON")
     knockout.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    check = commands.add_parser(
+        "validate", help="score the model against published findings (default: bundled suite)"
+    )
+    check.add_argument(
+        "--observations",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="observation file(s) in the CONTRACT section 4 format",
+    )
+    check.add_argument(
+        "--threshold",
+        type=float,
+        default=DEFAULT_THRESHOLD,
+        help="relative change that counts as a change, for entries that set none",
+    )
+    check.add_argument(
+        "--null",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also score N copies of the network with shuffled edge signs",
+    )
+    check.add_argument("--seed", type=int, default=0, help="seed of the null model")
+    check.add_argument("--jobs", type=int, default=1, help="worker processes for the null model")
+    check.add_argument("--out", metavar="FILE.json", help="write the scorecard as JSON")
+    check.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    check.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -180,6 +211,54 @@ def _simulate_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif not args.out and not args.plot:
         print(course.to_csv(index_label="time"), end="")
+    return 0
+
+
+def _validate_command(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    files = args.observations or [str(bundled_observations_path())]
+    observations = [o for path in files for o in load_observations(path)]
+    card = validate(
+        model,
+        observations,
+        threshold=args.threshold,
+        null_copies=args.null,
+        seed=args.seed,
+        jobs=args.jobs,
+        progress=not args.no_progress,
+    )
+    for result in card.results:
+        if result.error:
+            print(f"mbaxis validate: {result.error} (counted as a miss)", file=sys.stderr)
+    data = card.to_json()
+    data["observations"] = files
+    if args.out:
+        write_text_atomically(args.out, json.dumps(data, indent=1) + "\n")
+    if args.json:
+        json.dump(data, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    label, baseline = card.majority_baseline
+    print(f"{card.correct} of {card.total} observations correct: accuracy {card.accuracy:.1%}")
+    print(f"majority baseline (always '{label}'): {baseline:.1%}")
+    if card.p_value is not None:
+        print(
+            f"null model ({len(card.null_accuracies)} sign-shuffled copies): mean accuracy "
+            f"{sum(card.null_accuracies) / len(card.null_accuracies):.1%}, p = {card.p_value:.3g}"
+        )
+    for tag, numbers in card.per_tag.items():
+        print(
+            f"  {tag:20s} {numbers['correct']:3.0f}/{numbers['total']:<3.0f} "
+            f"{numbers['accuracy']:.0%}"
+        )
+    for result in card.results:
+        if not result.ok:
+            print(
+                f"miss {result.id}: expected {result.expected}, predicted {result.predicted}"
+                + (f" ({result.error})" if result.error else "")
+            )
+            for path in result.paths[:3]:
+                print(f"    {path}")
     return 0
 
 
@@ -317,6 +396,7 @@ _COMMANDS = {
     "export": _export_command,
     "simulate": _simulate_command,
     "knockout": _knockout_command,
+    "validate": _validate_command,
 }
 
 

@@ -1,0 +1,182 @@
+"""The validation suite: the bundled findings, the scorecard, and observation files from
+outside, with errors that name the entry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.cli import main
+from analysis.observations import ObservationError, load_observations
+from analysis.validation import score, shuffled_model, validate
+from network import Model
+
+
+@pytest.fixture(scope="module")
+def bundled() -> list:
+    return load_observations()
+
+
+def test_bundled_suite_has_at_least_45_sourced_observations(bundled: list) -> None:
+    assert len(bundled) >= 45
+    assert all(
+        o.source
+        and ("DOI:" in o.source or "PMID:" in o.source or "PMC" in o.source or "et al." in o.source)
+        for o in bundled
+    )
+    tags = {t for o in bundled for t in o.tags}
+    for mediator in (
+        "lactate",
+        "ctsb",
+        "irisin",
+        "il6",
+        "osteocalcin",
+        "gh_igf1",
+        "cortisol",
+        "noradrenaline",
+        "ketones",
+        "heat",
+        "sex_hormones",
+        "knockout",
+        "dose",
+        "training",
+        "counter_intuitive",
+        "conflicting",
+    ):
+        assert mediator in tags, mediator
+
+
+def test_bundled_suite_accuracy_floor_and_null_model(model: Model, bundled: list) -> None:
+    """Issue #5 acceptance: accuracy >= 85% and p < 0.01 against 200 sign-shuffled networks."""
+    card = validate(model, bundled, null_copies=200, jobs=2)
+    assert card.accuracy >= 0.85, [r.id for r in card.results if not r.ok]
+    _, baseline = card.majority_baseline
+    assert card.accuracy > baseline
+    assert card.p_value is not None and card.p_value < 0.01
+
+
+def test_misses_come_with_the_paths_to_question(model: Model, bundled: list) -> None:
+    card = score(model, bundled)
+    misses = [r for r in card.results if not r.ok]
+    assert misses
+    assert any(r.paths for r in misses)
+
+
+def test_shuffled_model_keeps_the_structure_and_the_sign_counts(model: Model) -> None:
+    null = shuffled_model(model, seed=3)
+    assert [(e.source, e.target) for e in null.interactions] == [
+        (e.source, e.target) for e in model.interactions
+    ]
+    assert sorted(e.sign for e in null.interactions) == sorted(e.sign for e in model.interactions)
+    assert null.interactions != model.interactions
+    for edge in null.interactions:
+        if edge.sign < 0:
+            emax = next(
+                p for p in null.parameters if p.interaction == edge.id and p.parameter == "emax"
+            )
+            assert emax.value < 1
+
+
+def _write(path: Path, entries: list[dict]) -> Path:
+    path.write_text(yaml.safe_dump(entries, sort_keys=False))
+    return path
+
+
+ENTRY = {
+    "id": "outside_lactate",
+    "source": "an outside check",
+    "experiment": {"protocols": [{"name": "aerobic", "duration_min": 30, "intensity": 0.8}]},
+    "readout": "plasma__lactate",
+    "window_min": [0, 30],
+    "statistic": "max",
+    "expect": "increase",
+}
+
+
+def test_an_outside_file_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = {**ENTRY, "id": "outside_range", "expect": {"range": [1.5, 20]}}
+    path = _write(tmp_path / "outside.yaml", [ENTRY, other])
+    assert main(["validate", "--observations", str(path), "--json", "--no-progress"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["total"] == 2 and result["correct"] == 2 and result["accuracy"] == 1.0
+    assert {"id", "expected", "predicted", "value", "ok"} <= set(result["results"][0])
+
+
+def test_wrong_readout_is_a_miss_that_names_the_entry(tmp_path: Path) -> None:
+    wrong = {**ENTRY, "id": "typo_readout", "readout": "plasma__lactat"}
+    path = _write(tmp_path / "typo.yaml", [ENTRY, wrong])
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli",
+            "validate",
+            "--observations",
+            str(path),
+            "--json",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0
+    result = json.loads(completed.stdout)
+    miss = next(r for r in result["results"] if r["id"] == "typo_readout")
+    assert miss["ok"] is False
+    assert "entry 'typo_readout': unknown readout 'plasma__lactat'" in miss["error"]
+    assert "entry 'typo_readout'" in completed.stderr
+    assert result["total"] == 2 and result["correct"] == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"statistic": "median"}, r"entry 'bad', field 'statistic': 'median' is not one of"),
+        ({"expect": "up"}, r"entry 'bad', field 'expect': 'up' is not one of"),
+        ({"window_min": [30, 0]}, r"entry 'bad', field 'window_min': expected \[start, end\]"),
+        (
+            {"experiment": {"protocols": [{"name": "swim"}]}},
+            r"entry 'bad', field 'experiment': unknown protocol 'swim'",
+        ),
+        (
+            {
+                "experiment": {
+                    "protocols": [{"name": "aerobic"}],
+                    "perturbations": [{"delete": "x"}],
+                }
+            },
+            r"entry 'bad', field 'experiment': a perturbation names exactly one of",
+        ),
+        ({"colour": "red"}, r"entry 'bad', field 'colour': unknown field"),
+        ({"threshold": "big"}, r"entry 'bad', field 'threshold': expected a non-negative number"),
+    ],
+)
+def test_malformed_entries_name_file_entry_and_field(
+    tmp_path: Path, change: dict, message: str
+) -> None:
+    path = _write(tmp_path / "bad.yaml", [ENTRY, {**ENTRY, "id": "bad", **change}])
+    with pytest.raises(ObservationError, match=r"bad\.yaml, " + message):
+        load_observations(path)
+
+
+def test_missing_field_and_duplicate_id(tmp_path: Path) -> None:
+    missing = {k: v for k, v in ENTRY.items() if k != "readout"}
+    path = _write(tmp_path / "two.yaml", [ENTRY, ENTRY, {**missing, "id": "no_readout"}])
+    with pytest.raises(ObservationError) as caught:
+        load_observations(path)
+    text = str(caught.value)
+    assert "two.yaml, entry 'outside_lactate', field 'id': duplicate ID" in text
+    assert "two.yaml, entry 'no_readout', field 'readout': missing" in text
+
+
+def test_not_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "map.yaml"
+    path.write_text("id: x\n")
+    with pytest.raises(ObservationError, match=r"map\.yaml: expected a YAML list"):
+        load_observations(path)
