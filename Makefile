@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,18 +20,25 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	mkdir -p results
-	$(BIN)/mbaxis graph --plot results/network.png > results/graph.txt
-	$(BIN)/mbaxis graph --json > results/graph.json
-	@echo "wrote results/network.png, results/graph.txt, results/graph.json"
+	$(BIN)/mbaxis report --out results
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+NOTEBOOKS := $(wildcard notebooks/*.py)
+
+notebooks: $(VENV)/.installed-test
+	mkdir -p build/notebooks
+	for source in $(NOTEBOOKS); do \
+	  $(BIN)/jupytext --quiet --to ipynb --output build/notebooks/$$(basename $$source .py).ipynb $$source || exit 1; \
+	done
+	$(BIN)/python -m pytest --nbmake build/notebooks -p no:cacheprovider -o addopts="" -q
+
 test: lint
 	$(BIN)/python -m pytest
+	$(MAKE) notebooks
 
 clean:
-	rm -rf $(VENV) results .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) results build .pytest_cache .mypy_cache .ruff_cache

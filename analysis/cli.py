@@ -13,15 +13,23 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from analysis.errors import ProtocolError
+from analysis.executor import cpu_count
 from analysis.files import write_atomically, write_text_atomically
 from analysis.graph_summary import summarize_graph
 from analysis.knockout import DEFAULT_READOUTS, knockout_scan, records
 from analysis.observations import bundled_observations_path, load_observations
 from analysis.perturbations import parse_perturbation
-from analysis.plots import plot_knockout_heatmap, plot_timecourse
+from analysis.plots import plot_knockout_heatmap, plot_sobol, plot_timecourse, plot_tornado
 from analysis.protocols import parse_protocol
+from analysis.sensitivity import (
+    Question,
+    local_sensitivity,
+    morris_screening,
+    sobol_indices,
+)
 from analysis.simulation import simulate
 from analysis.statistics import STATISTICS
 from analysis.validation import DEFAULT_THRESHOLD, validate
@@ -157,6 +165,61 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--out", metavar="FILE.json", help="write the scorecard as JSON")
     check.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     check.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    sense = commands.add_parser(
+        "sensitivity", help="which parameters decide a readout: local, Morris or Sobol"
+    )
+    sense.add_argument("--method", choices=("local", "morris", "sobol"), default="local")
+    sense.add_argument("--protocol", default="aerobic(duration_min=60,intensity=0.7)")
+    sense.add_argument("--readout", default="brain__BDNF_mRNA", metavar="ID")
+    sense.add_argument("--statistic", default="max", choices=sorted(STATISTICS))
+    sense.add_argument("--window", nargs=2, type=float, metavar=("A", "B"))
+    sense.add_argument(
+        "--n",
+        type=int,
+        default=None,
+        help="Sobol base sample (power of 2, default 512) or Morris trajectories (default 20)",
+    )
+    sense.add_argument(
+        "--top",
+        type=int,
+        default=20,
+        help="global methods: the TOP parameters by |local coefficient|",
+    )
+    sense.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="global methods: these parameters instead of the top ones",
+    )
+    sense.add_argument("--seed", type=int, default=0)
+    sense.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    sense.add_argument(
+        "--scheduler", metavar="ADDR", help="run on a Dask cluster: tcp://host:8786, or 'local'"
+    )
+    sense.add_argument("--out", metavar="FILE", help="write the indices (.csv or .json)")
+    sense.add_argument("--plot", metavar="FILE", help="tornado (local) or bar chart (global)")
+    sense.add_argument("--json", action="store_true", help="print the result as JSON")
+    sense.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+    main_job = commands.add_parser(
+        "report", help="the main job: every figure, table and model file, and report.html"
+    )
+    main_job.add_argument("--out", default="results", metavar="DIR", help="default: results")
+    main_job.add_argument("--jobs", type=int, default=None, help="default: all cores")
+    main_job.add_argument(
+        "--null",
+        type=int,
+        default=200,
+        metavar="N",
+        help="sign-shuffled networks for the validation p-value",
+    )
+    main_job.add_argument("--sobol-n", type=int, default=256, metavar="N")
+    main_job.add_argument("--json", action="store_true", help="print the summary as JSON")
+    main_job.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
 
 
@@ -211,6 +274,111 @@ def _simulate_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif not args.out and not args.plot:
         print(course.to_csv(index_label="time"), end="")
+    return 0
+
+
+def _sensitivity_command(args: argparse.Namespace) -> int:
+    model = load_model(args.model)
+    question = Question(
+        parse_protocol(args.protocol),
+        args.readout,
+        args.statistic,
+        tuple(args.window) if args.window else None,
+    )
+    jobs = args.jobs if args.jobs is not None else cpu_count()
+    options: dict[str, Any] = {
+        "jobs": jobs,
+        "scheduler": args.scheduler,
+        "progress": not args.no_progress,
+    }
+    parameters = args.parameter or None
+    if args.method == "local":
+        table = local_sensitivity(model, question, parameters=parameters, **options)
+    elif args.method == "morris":
+        table = morris_screening(
+            model,
+            question,
+            parameters=parameters,
+            top=args.top,
+            trajectories=args.n or 20,
+            seed=args.seed,
+            **options,
+        )
+    else:
+        table = sobol_indices(
+            model,
+            question,
+            parameters=parameters,
+            top=args.top,
+            n=args.n or 512,
+            seed=args.seed,
+            **options,
+        )
+    result = {
+        "method": args.method,
+        **question.describe(),
+        "seed": args.seed,
+        "n": args.n,
+        "indices": [
+            {k: (_finite(v) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in records(table)
+        ],
+    }
+    if args.out:
+        if args.out.endswith(".json"):
+            write_text_atomically(args.out, json.dumps(result, indent=1) + "\n")
+        else:
+            write_atomically(args.out, lambda tmp: table.to_csv(tmp, index=False))
+    if args.plot:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        figure, ax = plt.subplots(figsize=(9, 6))
+        if args.method == "local":
+            plot_tornado(table, ax=ax)
+        elif args.method == "sobol":
+            plot_sobol(table, ax=ax)
+        else:
+            ax.barh(
+                table["parameter"][::-1], table["mu_star"][::-1], xerr=table["mu_star_conf"][::-1]
+            )
+            ax.set_xlabel("Morris mu*")
+        write_atomically(
+            args.plot,
+            lambda tmp: figure.savefig(
+                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
+            ),
+        )
+        plt.close(figure)
+    if args.json:
+        json.dump(result, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif not args.out:
+        print(table.head(20).to_string(index=False))
+    return 0
+
+
+def _report_command(args: argparse.Namespace) -> int:
+    from analysis.report import ReportSettings, build_report
+
+    settings = ReportSettings(
+        jobs=args.jobs if args.jobs is not None else cpu_count(),
+        null_copies=args.null,
+        sobol_n=args.sobol_n,
+        progress=not args.no_progress,
+    )
+    summary = build_report(args.out, model=load_model(args.model), settings=settings)
+    if args.json:
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        validation = summary["validation"]
+        print(
+            f"wrote {len(summary['files'])} files to {args.out}/ (open report.html); "
+            f"validation accuracy {validation['accuracy']:.1%}"
+        )
     return 0
 
 
@@ -397,6 +565,8 @@ _COMMANDS = {
     "simulate": _simulate_command,
     "knockout": _knockout_command,
     "validate": _validate_command,
+    "sensitivity": _sensitivity_command,
+    "report": _report_command,
 }
 
 

@@ -116,6 +116,7 @@ def run_tasks(
     resume: bool = False,
     progress: bool = True,
     description: str = "simulations",
+    scheduler: str | None = None,
 ) -> list[dict[str, Any]]:
     """Run ``work`` on every task and return all result rows, in task order.
 
@@ -136,6 +137,10 @@ def run_tasks(
         Skip the tasks already in ``checkpoint`` (refused if it belongs to another scan).
     progress : bool
         Show a progress bar on standard error.
+    scheduler : str, optional
+        Run on a Dask distributed cluster instead: a scheduler address (``tcp://host:8786``),
+        or ``"local"`` for a ``LocalCluster`` of ``jobs`` single-threaded worker processes.
+        Each Dask worker compiles the model once too.
     """
     if jobs < 1:
         raise SimulationError(f"jobs must be at least 1; got {jobs}")
@@ -160,7 +165,12 @@ def run_tasks(
         dynamic_ncols=True,
     )
     try:
-        for key, rows in _results(model, sbml, remaining, work, jobs):
+        results = (
+            _dask_results(model, sbml, remaining, work, jobs, scheduler)
+            if scheduler
+            else _results(model, sbml, remaining, work, jobs)
+        )
+        for key, rows in results:
             done[key] = rows
             if handle is not None:
                 handle.write(json.dumps({"key": key, "rows": rows}) + "\n")
@@ -193,6 +203,50 @@ def _results(
             raise
         finally:
             pool.terminate()
+
+
+_DASK_SIMULATORS: dict[str, Simulator] = {}
+
+
+def _run_on_dask_worker(
+    task: Task, model: Model, sbml: str, work: Work
+) -> tuple[str, list[dict[str, Any]]]:
+    digest = hashlib.sha256(sbml.encode()).hexdigest()
+    if digest not in _DASK_SIMULATORS:  # compiled once per worker process
+        _DASK_SIMULATORS[digest] = Simulator(model, sbml=sbml)
+    return task.key, work(_DASK_SIMULATORS[digest], task.payload)
+
+
+def _dask_results(
+    model: Model, sbml: str, tasks: list[Task], work: Work, jobs: int, scheduler: str
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    if not tasks:
+        return
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = (
+        LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        if scheduler == "local"
+        else None
+    )
+    try:
+        with Client(cluster if cluster is not None else scheduler) as client:
+            model_future, sbml_future = client.scatter([model, sbml], broadcast=True)
+            futures = client.map(
+                _run_on_dask_worker,
+                tasks,
+                model=model_future,
+                sbml=sbml_future,
+                work=work,
+                pure=False,
+            )
+            for future in as_completed(futures):
+                yield future.result()
+    except OSError as error:
+        raise SimulationError(f"cannot reach the Dask scheduler '{scheduler}': {error}") from None
+    finally:
+        if cluster is not None:
+            cluster.close()
 
 
 def cpu_count() -> int:

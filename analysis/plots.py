@@ -15,9 +15,13 @@ __all__ = [
     "LANES",
     "network_layout",
     "plot_epistasis",
+    "plot_importance_on_graph",
     "plot_knockout_heatmap",
     "plot_network",
+    "plot_scan",
+    "plot_sobol",
     "plot_timecourse",
+    "plot_tornado",
 ]
 
 #: Left-to-right order of the tissue lanes: sources of signals, then blood, then brain.
@@ -204,4 +208,122 @@ def plot_epistasis(matrix: pd.DataFrame, *, ax: Axes | None = None, title: str =
     ax.set_yticks(range(len(matrix)), matrix.index, fontsize=6)
     ax.figure.colorbar(image, ax=ax, label="epistasis, log2(observed / expected)", shrink=0.6)
     ax.set_title(title or "epistasis of double knock-outs", fontsize=9)
+    return ax
+
+
+def plot_tornado(local: pd.DataFrame, *, top: int = 15, ax: Axes | None = None) -> Axes:
+    """Local sensitivities d ln S / d ln p of the ``top`` parameters, largest on top."""
+    rows = local.dropna(subset=["coefficient"]).head(top).iloc[::-1]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
+    colours = ["#2a9d8f" if c > 0 else "#e63946" for c in rows["coefficient"]]
+    ax.barh(range(len(rows)), rows["coefficient"], color=colours)
+    ax.set_yticks(range(len(rows)), rows["parameter"], fontsize=8)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlabel("normalised sensitivity d ln S / d ln p")
+    ax.set_title(
+        f"{local.attrs.get('statistic', '')} of {local.attrs.get('readout', '')} "
+        f"under {local.attrs.get('protocol', '')}",
+        fontsize=9,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return ax
+
+
+def plot_sobol(indices: pd.DataFrame, *, top: int = 15, ax: Axes | None = None) -> Axes:
+    """First-order and total Sobol indices with their bootstrap intervals."""
+    rows = indices.head(top)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(max(6.0, 0.5 * len(rows) + 2), 4.5))
+    x = np.arange(len(rows))
+    ax.bar(
+        x - 0.2,
+        rows["S1"],
+        0.4,
+        yerr=rows["S1_conf"],
+        label="S1 (first order)",
+        color="#8ecae6",
+        capsize=2,
+    )
+    ax.bar(
+        x + 0.2,
+        rows["ST"],
+        0.4,
+        yerr=rows["ST_conf"],
+        label="ST (total)",
+        color="#219ebc",
+        capsize=2,
+    )
+    for position, converged in zip(x, rows["converged"], strict=True):
+        if not converged:
+            ax.text(float(position), 0.02, "*", ha="center", color="#e63946", fontsize=12)
+    ax.set_xticks(x, rows["parameter"], rotation=60, ha="right", fontsize=7)
+    ax.set_ylabel("Sobol index")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_title(f"Sobol indices (N = {indices.attrs.get('n', '?')}; * not converged)", fontsize=9)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_importance_on_graph(
+    graph: nx.DiGraph, importance: dict[str, float], *, ax: Axes | None = None
+) -> Axes:
+    """The network with each edge drawn as wide as the summed importance of its parameters.
+
+    ``importance`` maps parameter IDs (``{edge}__{name}``) to a non-negative number (|local
+    coefficient|, mu*, or ST); parameters of species (half-lives) are ignored here.
+    """
+    per_edge: dict[str, float] = {}
+    for name, value in importance.items():
+        edge_id = name.rsplit("__", 1)[0]
+        per_edge[edge_id] = per_edge.get(edge_id, 0.0) + abs(float(value))
+    largest = max(per_edge.values(), default=1.0) or 1.0
+    ax = plot_network(graph, ax=ax)
+    positions = network_layout(graph)
+    for source, target, data in graph.edges(data=True):
+        weight = per_edge.get(data["id"], 0.0) / largest
+        if weight > 0.02:
+            ax.add_patch(
+                FancyArrowPatch(
+                    positions[source],
+                    positions[target],
+                    arrowstyle="-",
+                    color="#fb8500",
+                    lw=1 + 9 * weight,
+                    alpha=0.55,
+                    connectionstyle="arc3,rad=0.08",
+                    zorder=1,
+                )
+            )
+    ax.set_title("importance of each interaction (orange width)", fontsize=11)
+    return ax
+
+
+def plot_scan(scan: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """A one-parameter scan as a line, a two-parameter scan as a heatmap."""
+    readout = scan.attrs.get("readout", scan.columns[-1])
+    names = [c for c in scan.columns if c != readout]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(7, 5))
+    if len(names) == 1:
+        ax.plot(scan[names[0]], scan[readout], marker="o")
+        ax.set_xlabel(names[0])
+        ax.set_ylabel(f"{scan.attrs.get('statistic', '')} of {readout}")
+        ax.grid(alpha=0.3)
+    else:
+        table = scan.pivot(index=names[0], columns=names[1], values=readout)
+        image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
+        ax.set_yticks(range(len(table.index)), [f"{v:.3g}" for v in table.index], fontsize=7)
+        ax.set_xticks(
+            range(len(table.columns)), [f"{v:.3g}" for v in table.columns], fontsize=7, rotation=45
+        )
+        ax.set_ylabel(names[0])
+        ax.set_xlabel(names[1])
+        ax.figure.colorbar(image, ax=ax, label=f"{scan.attrs.get('statistic', '')} of {readout}")
     return ax

@@ -129,6 +129,7 @@ class Simulator:
         points: int | None = None,
         times: Sequence[float] | None = None,
         columns: Sequence[str] | None = None,
+        parameters: Mapping[str, float] | None = None,
     ) -> pd.DataFrame:
         """Simulate ``protocols`` from the resting state under ``perturbations``.
 
@@ -136,7 +137,9 @@ class Simulator:
         and input, in the display units of the tables (``DataFrame.attrs["units"]``).
         ``times`` (sorted, from 0) overrides ``points``; switches of the inputs are always
         included as output times. ``columns`` restricts the output to some IDs, which makes
-        scans faster (fewer values to record).
+        scans faster (fewer values to record). ``parameters`` overrides kinetic parameters or
+        half-lives for this run (``{"exercise_lactate__emax": 15}``); they do not move the
+        resting state, which the rate law fixes at the tables' resting levels.
         """
         protocols = list(protocols) or [make_protocol("rest")]
         t_end = default_t_end(protocols) if t_end is None else float(t_end)
@@ -151,10 +154,22 @@ class Simulator:
                     f"[{', '.join(map(str, protocols))}] set; its inputs: {', '.join(self.inputs)}"
                 )
         prepared = self._prepare(tuple(perturbations))
+        values = prepared.parameters
+        if parameters:
+            if perturbations:
+                raise SimulationError("parameter overrides with perturbations are not supported")
+            values = values.copy()
+            for name, value in parameters.items():
+                if name not in self._index or name.endswith("__rest"):
+                    raise SimulationError(
+                        f"unknown or fixed parameter '{name}'; overridable: kinetic parameters "
+                        "({edge}__emax, ...) and half-lives ({species}__half_life)"
+                    )
+                values[self._index[name]] = float(value)
         selected = self._select(columns)
         runner = self._runner
         try:
-            self._set_parameters(prepared.parameters)
+            self._set_parameters(values)
             runner.model.setFloatingSpeciesAmounts(prepared.state)
             rows: list[np.ndarray] = []
             times_out: list[float] = []
@@ -178,6 +193,12 @@ class Simulator:
         table.attrs["perturbations"] = [str(p) for p in perturbations]
         table.attrs["inputs"] = list(self.inputs)
         return table
+
+    def default_parameter(self, name: str) -> float:
+        """The value of a parameter in the compiled model (before any override)."""
+        if name not in self._index:
+            raise SimulationError(f"unknown parameter '{name}'")
+        return float(self._defaults[self._index[name]])
 
     def _select(self, columns: Sequence[str] | None) -> tuple[str, ...]:
         selected = self.columns if columns is None else tuple(columns)

@@ -1,0 +1,453 @@
+"""The main job: every figure (PNG and SVG), table (CSV) and model file, and one report.html.
+
+``mbaxis report --out results/`` runs the protocols, the knock-out scans, the sensitivity
+analyses and the validation suite, and writes a self-contained HTML page (figures embedded)
+that opens offline.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from tqdm import tqdm
+
+from analysis.files import write_atomically, write_text_atomically
+from analysis.graph_summary import summarize_graph
+from analysis.interactive import network_html
+from analysis.knockout import (
+    epistasis,
+    influence_matrix,
+    knockout_scan,
+)
+from analysis.observations import load_observations
+from analysis.plots import (
+    plot_epistasis,
+    plot_importance_on_graph,
+    plot_knockout_heatmap,
+    plot_network,
+    plot_sobol,
+    plot_timecourse,
+    plot_tornado,
+)
+from analysis.protocols import make_protocol, parse_protocol
+from analysis.sensitivity import default_question, local_sensitivity, sobol_indices
+from analysis.simulation import Simulator
+from analysis.structure import agreement, concordance
+from analysis.validation import Scorecard, validate
+from network import Model, load_model, to_digraph
+from sbml import COMMITTED_FILES, EXPORTERS
+
+__all__ = ["REPORT_PROTOCOLS", "ReportSettings", "build_report", "plot_scorecard"]
+
+#: One run per protocol of the library, at settings typical of the literature.
+REPORT_PROTOCOLS = {
+    "aerobic": "aerobic(duration_min=40,intensity=0.7)",
+    "hiit": "hiit(bouts=4,work_min=4,rest_min=3,intensity=0.9,rest_intensity=0.5)",
+    "sprint": "sprint(bouts=4,work_min=0.5,intensity=1.5,rest_min=4)",
+    "resistance": "resistance(duration_min=45,load=0.7)",
+    "lactate_infusion": "lactate_infusion(duration_min=60)",
+    "fasting": "fasting(duration_h=48)",
+    "ketone_ester": "ketone_ester(dose_g=25)",
+    "heat": "heat(duration_min=30,core_temp_rise=0.8)",
+    "stress": "stress(duration_min=20,intensity=0.5)",
+    "testosterone_therapy": "testosterone_therapy(dose=10,days=14)",
+    "estradiol_therapy": "estradiol_therapy(dose=2,days=14)",
+    "gh_secretagogue": "gh_secretagogue(dose_mg=25,days=14)",
+    "training": "training(protocol=aerobic(duration_min=40,intensity=0.7),sessions_per_week=3,"
+    "weeks=8)",
+}
+READOUTS = (
+    "plasma__lactate",
+    "serum__BDNF",
+    "plasma__proBDNF",
+    "brain__BDNF_mRNA",
+    "brain__mBDNF",
+    "plasma__IL6",
+    "plasma__cortisol",
+    "plasma__BHB",
+)
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """How much work the report does (the defaults are the published settings)."""
+
+    jobs: int = 2
+    null_copies: int = 200
+    sobol_n: int = 256
+    sobol_top: int = 20
+    progress: bool = True
+
+
+@dataclass
+class _Report:
+    out: Path
+    sections: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def figure(self, name: str, figure: Figure, caption: str) -> None:
+        for suffix in ("png", "svg"):
+            path = self.out / "figures" / f"{name}.{suffix}"
+            write_atomically(path, partial(_save, figure, suffix))
+            self.files.append(str(path.relative_to(self.out)))
+        buffer = io.BytesIO()
+        figure.savefig(buffer, dpi=110, bbox_inches="tight", format="png")
+        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+        self.sections.append(
+            f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{encoded}'/>"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
+
+    def table(self, name: str, table: pd.DataFrame, caption: str, show: int = 15) -> None:
+        path = self.out / "tables" / f"{name}.csv"
+        write_atomically(path, lambda tmp: table.to_csv(tmp, index=False))
+        self.files.append(str(path.relative_to(self.out)))
+        self.sections.append(
+            f"<p class='caption'>{html.escape(caption)} (first {min(show, len(table))} of "
+            f"{len(table)} rows; all in <code>{html.escape(str(path.relative_to(self.out)))}"
+            f"</code>)</p>"
+            + table.head(show).to_html(
+                index=False, float_format=lambda value: f"{value:.4g}", classes="data", border=0
+            )
+        )
+
+    def heading(self, text: str, paragraph: str = "") -> None:
+        self.sections.append(
+            f"<h2>{html.escape(text)}</h2>"
+            + (f"<p>{html.escape(paragraph)}</p>" if paragraph else "")
+        )
+
+
+def _save(figure: Figure, suffix: str, path: str) -> None:
+    figure.savefig(path, dpi=150, bbox_inches="tight", format=suffix)
+
+
+def plot_scorecard(card: Scorecard, *, ax: Any = None) -> Any:
+    """Accuracy per tag, with the overall accuracy, the majority baseline and the null model."""
+    if ax is None:
+        ax = Figure(figsize=(9, 6)).subplots()
+    tags = card.per_tag
+    names = list(tags)
+    ax.barh(names, [tags[t]["accuracy"] for t in names], color="#8ecae6")
+    for position, tag in enumerate(names):
+        ax.text(
+            1.01,
+            position,
+            f"{tags[tag]['correct']:.0f}/{tags[tag]['total']:.0f}",
+            va="center",
+            fontsize=7,
+        )
+    ax.axvline(card.accuracy, color="#023047", lw=2, label=f"model {card.accuracy:.1%}")
+    label, baseline = card.majority_baseline
+    ax.axvline(baseline, color="#e63946", ls="--", label=f"always '{label}' {baseline:.1%}")
+    if card.null_accuracies:
+        ax.axvline(
+            float(np.mean(card.null_accuracies)),
+            color="#fb8500",
+            ls=":",
+            label=f"sign-shuffled networks (mean) {np.mean(card.null_accuracies):.1%}",
+        )
+    ax.set_xlim(0, 1.12)
+    ax.set_xlabel("fraction of published findings reproduced")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3)
+    ax.set_title(
+        f"validation: {card.correct} of {card.total} findings"
+        + (f", null-model p = {card.p_value:.3g}" if card.p_value else ""),
+        fontsize=10,
+    )
+    return ax
+
+
+def build_report(
+    out: str | Path = "results",
+    *,
+    model: Model | None = None,
+    settings: ReportSettings | None = None,
+) -> dict[str, Any]:
+    """Run every analysis and write the report to ``out``; returns a summary."""
+    model = model or load_model()
+    settings = settings or ReportSettings()
+    report = _Report(Path(out))
+    report.out.mkdir(parents=True, exist_ok=True)
+    summary: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[], None]]] = [
+        ("network", lambda: _network(report, model, summary)),
+        ("protocols", lambda: _protocols(report, model, summary)),
+        ("knock-outs", lambda: _knockouts(report, model, settings, summary)),
+        ("sensitivity", lambda: _sensitivity(report, model, settings, summary)),
+        ("validation", lambda: _validation(report, model, settings, summary)),
+        ("model files", lambda: _model_files(report, model)),
+    ]
+    for _, step in tqdm(steps, desc="report", unit="part", disable=not settings.progress):
+        step()
+    page = _page(model, report, summary)
+    write_text_atomically(report.out / "report.html", page)
+    summary["files"] = [*report.files, "report.html"]
+    write_text_atomically(report.out / "summary.json", json.dumps(summary, indent=1) + "\n")
+    return summary
+
+
+def _network(report: _Report, model: Model, summary: dict[str, Any]) -> None:
+    graph = to_digraph(model)
+    counts = summarize_graph(graph)
+    summary["network"] = {
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "by_compartment": counts.by_compartment,
+    }
+    report.heading(
+        "The network",
+        f"{graph.number_of_nodes()} nodes and "
+        f"{graph.number_of_edges()} signed interactions, each with references; "
+        "the interactive view (network.html) shows the evidence of every edge.",
+    )
+    figure = Figure(figsize=(22, 14))
+    ax = figure.subplots()
+    plot_network(graph, ax=ax)
+    report.figure(
+        "network",
+        figure,
+        "Signed graph in tissue lanes: arrows activate, bars inhibit; colours are node kinds.",
+    )
+    write_text_atomically(report.out / "network.html", network_html(graph))
+    report.files.append("network.html")
+
+
+def _protocols(report: _Report, model: Model, summary: dict[str, Any]) -> None:
+    simulator = Simulator(model)
+    report.heading(
+        "Protocols",
+        "Each protocol of the library from rest; fold change from "
+        "t = 0 of key readouts, inputs shaded.",
+    )
+    rows = []
+    figure = Figure(figsize=(18, 22), layout="constrained")
+    axes = figure.subplots(5, 3)
+    for ax, (name, text) in zip(axes.flat, REPORT_PROTOCOLS.items(), strict=False):
+        protocol = parse_protocol(text)
+        course = simulator.run([protocol])
+        plot_timecourse(course, list(READOUTS), ax=ax, relative=True)
+        ax.set_title(name, fontsize=10)
+        ax.legend(fontsize=6)
+        for readout in READOUTS:
+            values = course[readout]
+            rows.append(
+                {
+                    "protocol": text,
+                    "readout": readout,
+                    "unit": course.attrs["units"][readout],
+                    "rest": values.iloc[0],
+                    "max": values.max(),
+                    "time_of_max_min": values.idxmax(),
+                    "min": values.min(),
+                    "final": values.iloc[-1],
+                }
+            )
+    for ax in list(axes.flat)[len(REPORT_PROTOCOLS) :]:
+        ax.set_axis_off()
+    report.figure("protocols", figure, "Time courses of every protocol (fold change from t = 0).")
+    report.table(
+        "protocols",
+        pd.DataFrame(rows),
+        "Peak, trough and final value of each readout under each protocol, in display units",
+    )
+
+
+def _knockouts(
+    report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
+) -> None:
+    protocol = make_protocol("aerobic", duration_min=60.0, intensity=0.7)
+    report.heading(
+        "Knock-outs",
+        "Every node knocked out (and every pair, for Bdnf mRNA) under "
+        "60 min of aerobic exercise at 70% VO2max.",
+    )
+    scan = knockout_scan(model, protocol, jobs=settings.jobs)
+    figure = Figure(figsize=(9, 12))
+    ax = figure.subplots()
+    plot_knockout_heatmap(scan, ax=ax)
+    report.figure(
+        "knockouts", figure, "log2 ratio of the readout's maximum with and without each knock-out."
+    )
+    report.table(
+        "knockouts",
+        scan.assign(perturbations=scan["perturbations"].map(" + ".join)),
+        "Single knock-outs",
+    )
+    double = knockout_scan(model, protocol, ["brain__BDNF_mRNA"], double=True, jobs=settings.jobs)
+    matrix = epistasis(double, "brain__BDNF_mRNA")
+    figure = Figure(figsize=(12, 12))
+    ax = figure.subplots()
+    plot_epistasis(matrix, ax=ax, title="epistasis of double knock-outs on Bdnf mRNA")
+    report.figure(
+        "epistasis",
+        figure,
+        "Observed double knock-out effect against the product of "
+        "the single effects (log2); 0 = independent.",
+    )
+    report.table("epistasis", matrix.reset_index(names="knockout"), "Epistasis matrix")
+    table = concordance(model, scan, protocol)
+    shares = agreement(table)
+    summary["knockouts"] = {
+        "rows": len(scan),
+        "graph_agreement": shares["graph"],
+        "logical_agreement": shares["logical"],
+    }
+    report.table(
+        "concordance",
+        table,
+        f"ODE calls against the signed graph "
+        f"({shares['graph']:.0%} agree) and the logical model "
+        f"({shares['logical']:.0%} agree); disagreements with the paths that explain "
+        "them",
+    )
+    influence = influence_matrix(model, protocol, jobs=settings.jobs)
+    ranking = pd.DataFrame(
+        {
+            "node": list(influence.attrs["influence"]),
+            "influence": list(influence.attrs["influence"].values()),
+            "sensitivity": [
+                influence.attrs["sensitivity"][n] for n in influence.attrs["influence"]
+            ],
+        }
+    )
+    report.table(
+        "influence",
+        ranking.sort_values("influence", ascending=False),
+        "Influence (sum of |effects| of knocking a node down by half on all others) "
+        "and sensitivity (sum of |effects| on it)",
+    )
+
+
+def _sensitivity(
+    report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
+) -> None:
+    question = default_question()
+    report.heading(
+        "Sensitivity",
+        "Which parameters decide the maximum of hippocampal Bdnf "
+        "mRNA after 60 min of aerobic exercise at 70% VO2max.",
+    )
+    local = local_sensitivity(model, question, jobs=settings.jobs)
+    figure = Figure(figsize=(9, 7))
+    ax = figure.subplots()
+    plot_tornado(local, ax=ax, top=20)
+    report.figure("tornado", figure, "Local normalised sensitivities (d ln S / d ln p).")
+    report.table("local_sensitivity", local, "Local sensitivities of every parameter")
+    figure = Figure(figsize=(22, 14))
+    ax = figure.subplots()
+    plot_importance_on_graph(
+        to_digraph(model),
+        dict(zip(local["parameter"], local["coefficient"].fillna(0.0), strict=True)),
+        ax=ax,
+    )
+    report.figure(
+        "importance_graph", figure, "Local sensitivity summed per interaction, drawn as edge width."
+    )
+    indices = sobol_indices(
+        model, question, top=settings.sobol_top, n=settings.sobol_n, seed=0, jobs=settings.jobs
+    )
+    figure = Figure(figsize=(10, 5))
+    ax = figure.subplots()
+    plot_sobol(indices, ax=ax)
+    report.figure(
+        "sobol",
+        figure,
+        f"Sobol indices of the {settings.sobol_top} most influential "
+        f"parameters (N = {settings.sobol_n}, seed 0).",
+    )
+    report.table("sobol", indices, "Sobol indices with 95% bootstrap intervals")
+    summary["sensitivity"] = {
+        "top_local": local["parameter"].head(5).tolist(),
+        "top_sobol": indices["parameter"].head(5).tolist(),
+    }
+
+
+def _validation(
+    report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
+) -> None:
+    card = validate(
+        model, load_observations(), null_copies=settings.null_copies, jobs=settings.jobs
+    )
+    label, baseline = card.majority_baseline
+    summary["validation"] = {
+        "total": card.total,
+        "correct": card.correct,
+        "accuracy": card.accuracy,
+        "majority_baseline": baseline,
+        "null_copies": len(card.null_accuracies),
+        "p_value": card.p_value,
+    }
+    text = (
+        f"Validation accuracy: {card.correct} of {card.total} published findings "
+        f"({card.accuracy:.1%}); always predicting '{label}' scores {baseline:.1%}"
+    )
+    if card.p_value is not None:
+        text += (
+            f"; {len(card.null_accuracies)} sign-shuffled networks score "
+            f"{np.mean(card.null_accuracies):.1%} on average (p = {card.p_value:.3g})"
+        )
+    report.heading("Validation against published findings", text + ".")
+    figure = Figure(figsize=(9, 7))
+    ax = figure.subplots()
+    plot_scorecard(card, ax=ax)
+    report.figure("validation", figure, "Accuracy per tag against the baselines.")
+    results = pd.DataFrame([r.to_json() for r in card.results])
+    results["paths"] = results.get("paths", pd.Series(dtype=object)).map(
+        lambda p: "; ".join(p) if isinstance(p, list) else ""
+    )
+    report.table(
+        "validation",
+        results.sort_values("ok"),
+        "Every finding, misses first, with the signed paths to question",
+        show=20,
+    )
+
+
+def _model_files(report: _Report, model: Model) -> None:
+    for kind, name in COMMITTED_FILES.items():
+        path = report.out / "model" / name
+        write_text_atomically(path, EXPORTERS[kind](model))
+        report.files.append(str(path.relative_to(report.out)))
+
+
+_STYLE = """
+body { font-family: -apple-system, Segoe UI, Helvetica, Arial, sans-serif; margin: 2em auto;
+       max-width: 1200px; color: #222; line-height: 1.45; }
+h1 { border-bottom: 2px solid #219ebc; } h2 { margin-top: 2em; color: #023047; }
+figure { margin: 1em 0; } img { max-width: 100%; border: 1px solid #ddd; }
+figcaption, .caption { font-size: 0.9em; color: #555; }
+table.data { border-collapse: collapse; font-size: 0.8em; margin: 0.5em 0; }
+table.data td, table.data th { padding: 2px 6px; border-bottom: 1px solid #eee; }
+"""
+
+
+def _page(model: Model, report: _Report, summary: dict[str, Any]) -> str:
+    validation = summary.get("validation", {})
+    lead = (
+        f"Model {html.escape(model.name)} {html.escape(model.version)}: "
+        f"{summary['network']['nodes']} nodes, {summary['network']['edges']} interactions. "
+        f"Validation accuracy {validation.get('accuracy', float('nan')):.1%} "
+        f"({validation.get('correct')} of {validation.get('total')} findings)."
+    )
+    files = "".join(f"<li><code>{html.escape(f)}</code></li>" for f in report.files)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'/>"
+        f"<title>mbaxis report</title><style>{_STYLE}</style></head><body>"
+        "<h1>mbaxis: the exercise muscle–brain axis</h1>"
+        f"<p>{lead}</p><p>{html.escape(model.description)}</p>"
+        + "".join(report.sections)
+        + f"<h2>Files</h2><ul>{files}</ul></body></html>"
+    )

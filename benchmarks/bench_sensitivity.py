@@ -1,0 +1,81 @@
+"""Benchmark: Sobol N = 512 over the 20 most influential parameters, against a bare loop.
+
+Run on demand: ``.venv/bin/python benchmarks/bench_sensitivity.py [N]``. Times
+``sobol_indices`` (one process, then two) and a bare roadrunner loop that evaluates the same
+parameter sets (set values, integrate the same segments with the same output times, take the
+same statistic) in the same run, and prints throughput in simulations per second and ratios.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+
+import numpy as np
+import roadrunner
+from SALib.sample import sobol as sobol_sample
+
+from analysis.protocols import schedule
+from analysis.sensitivity import (
+    _problem,
+    _selected,
+    default_question,
+    local_sensitivity,
+    sobol_indices,
+)
+from network import load_model
+from sbml import write_sbml
+
+
+def main(n: int) -> None:
+    model = load_model()
+    question = default_question()
+    names = local_sensitivity(model, question)["parameter"].head(20).tolist()
+    chosen = _selected(model, names)
+    problem = _problem(chosen)
+    matrix = sobol_sample.sample(problem, n, calc_second_order=False, seed=0)
+    simulations = len(matrix)
+
+    start = time.perf_counter()
+    sobol_indices(model, question, parameters=names, n=n, seed=0, jobs=1)
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    sobol_indices(model, question, parameters=names, n=n, seed=0, jobs=2)
+    ours_two = time.perf_counter() - start
+
+    roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
+    runner = roadrunner.RoadRunner(write_sbml(model))
+    runner.integrator.relative_tolerance = 1e-8
+    runner.integrator.absolute_tolerance = 1e-12
+    runner.timeCourseSelections = ["time", question.readout]
+    ids = list(runner.model.getGlobalParameterIds())
+    index = np.array([ids.index(p.name) for p in chosen], dtype=np.int32)
+    defaults = np.array(runner.model.getGlobalParameterValues())[index]
+    rest = np.array(runner.model.getFloatingSpeciesInitAmounts())
+    times = np.array(question.times())
+    segments = schedule([question.protocol], question.t_end)
+    start = time.perf_counter()
+    for row in matrix:
+        runner.model.setFloatingSpeciesAmounts(rest)
+        runner.model.setGlobalParameterValues(index, 10.0**row)
+        values = []
+        for segment in segments:
+            runner.setValue("muscle__work_rate", segment.inputs["muscle__work_rate"])
+            inside = times[(times > segment.start) & (times < segment.end)]
+            result = runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
+            values.append(np.asarray(result)[:, 1])
+        float(np.max(np.concatenate(values)))
+    runner.model.setGlobalParameterValues(index, defaults)
+    bare = time.perf_counter() - start
+
+    print(f"Sobol N = {n}, {len(chosen)} parameters, {simulations} simulations")
+    print(f"  sobol_indices, 1 process  {ours:7.1f} s  {simulations / ours:6.0f} sims/s")
+    print(f"  sobol_indices, 2 processes {ours_two:6.1f} s  {simulations / ours_two:6.0f} sims/s")
+    print(f"  bare roadrunner loop      {bare:7.1f} s  {simulations / bare:6.0f} sims/s")
+    print(f"  ratio 1 process / bare loop: {ours / bare:5.2f}  (target <= 1.3)")
+    assert math.isfinite(ours)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 512)

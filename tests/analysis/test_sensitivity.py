@@ -1,0 +1,174 @@
+"""Sensitivity analysis: local against independent finite differences, global methods
+reproducible across runs and executors, convergence flags, scans, pictures, errors."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+
+from analysis.errors import SimulationError
+from analysis.plots import plot_importance_on_graph, plot_scan, plot_sobol, plot_tornado
+from analysis.sensitivity import (
+    LOCAL_STEP,
+    Question,
+    default_question,
+    local_sensitivity,
+    morris_screening,
+    parameter_scan,
+    sobol_indices,
+)
+from analysis.simulation import simulate
+from analysis.statistics import compute_statistic
+from network import Model, ModelError, to_digraph
+
+matplotlib.use("Agg")
+
+PINNED = ["pcreb_bdnf__emax", "ne_pcreb__ec50", "exercise_brain_ne__emax"]
+
+
+def _with_parameter(model: Model, name: str, factor: float) -> Model:
+    rows = tuple(
+        p.model_copy(update={"value": p.value * factor}) if p.id == name else p
+        for p in model.parameters
+    )
+    return dataclasses.replace(model, parameters=rows)
+
+
+@pytest.mark.parametrize(
+    "name", ["pcreb_bdnf__emax", "exercise_lactate__ec50", "lactate_bbb_transport__hill"]
+)
+def test_local_agrees_with_central_differences_of_simulate(model: Model, name: str) -> None:
+    """The compiled-model coefficient equals one computed by rebuilding the model from edited
+    tables and calling ``simulate``: parameter IDs really map onto the tables."""
+    question = default_question()
+    local = local_sensitivity(model, question, parameters=[name])
+    coefficient = float(local["coefficient"].iloc[0])
+
+    def number(factor: float) -> float:
+        course = simulate(
+            _with_parameter(model, name, factor),
+            [question.protocol],
+            t_end=question.t_end,
+            points=int(question.t_end // 2) + 1,
+        )
+        return compute_statistic(course, question.readout, question.statistic)
+
+    base, up, down = number(1.0), number(1 + LOCAL_STEP), number(1 - LOCAL_STEP)
+    independent = (up - down) / (2 * LOCAL_STEP * base)
+    assert coefficient == pytest.approx(independent, rel=1e-3, abs=1e-9)
+
+
+def test_local_sensitivity_is_zero_safe(model: Model) -> None:
+    question = Question(default_question().protocol, "plasma__BHB", "max")
+    local = local_sensitivity(model, question, parameters=["ghs_gh__emax"])
+    assert local["coefficient"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+    rise = Question(default_question().protocol, "plasma__BHB", "rise")  # 0 at the default
+    zero = local_sensitivity(model, rise, parameters=["bhb_hdac__emax"])
+    assert np.isnan(zero["coefficient"].iloc[0])
+    assert zero["derivative"].iloc[0] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_morris_regression_at_a_fixed_seed(model: Model) -> None:
+    table = morris_screening(
+        model, default_question(), parameters=PINNED, trajectories=4, seed=7
+    ).set_index("parameter")
+    expected = {
+        "ne_pcreb__ec50": (0.4189744529955995, 0.6450330302278552),
+        "exercise_brain_ne__emax": (0.2775604014422708, 0.3175623290854683),
+        "pcreb_bdnf__emax": (0.15640003995622576, 0.14452136492304737),
+    }
+    for name, (mu_star, sigma) in expected.items():
+        assert table.loc[name, "mu_star"] == pytest.approx(mu_star, rel=1e-6)
+        assert table.loc[name, "sigma"] == pytest.approx(sigma, rel=1e-6)
+
+
+def test_sobol_regression_and_convergence_flags(model: Model) -> None:
+    table = sobol_indices(model, default_question(), parameters=PINNED, n=8, seed=7).set_index(
+        "parameter"
+    )
+    expected = {
+        "exercise_brain_ne__emax": (0.2126662622368745, 0.8105339768329984),
+        "ne_pcreb__ec50": (0.2566965537952286, 0.09419868341621344),
+        "pcreb_bdnf__emax": (0.3087652059205977, 0.07176734343042115),
+    }
+    for name, (s1, st) in expected.items():
+        assert table.loc[name, "S1"] == pytest.approx(s1, rel=1e-6)
+        assert table.loc[name, "ST"] == pytest.approx(st, rel=1e-6)
+    unsettled = table[~table["converged"]]
+    assert len(unsettled) > 0  # N = 8 is far too small, and it says so
+    assert (unsettled["needed_n"] > 8).all()
+
+
+def _cli(*arguments: str) -> str:
+    completed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analysis.cli",
+            "sensitivity",
+            "--method",
+            "sobol",
+            "--n",
+            "8",
+            "--seed",
+            "3",
+            *(f"--parameter={p}" for p in PINNED),
+            "--json",
+            "--no-progress",
+            *arguments,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+def test_same_seed_gives_bit_identical_json_across_runs_and_executors() -> None:
+    """One process twice, two worker processes, and a Dask LocalCluster: the same bytes."""
+    first = _cli("--jobs", "1")
+    assert _cli("--jobs", "1") == first
+    assert _cli("--jobs", "2") == first
+    assert _cli("--jobs", "2", "--scheduler", "local") == first
+    assert '"S1"' in first and '"ST_conf"' in first
+
+
+def test_scans_and_pictures(model: Model) -> None:
+    question = default_question()
+    scan = parameter_scan(model, question, {"pcreb_bdnf__emax": [2.0, 8.0, 15.0, 30.0]})
+    assert np.all(np.diff(scan[question.readout].to_numpy()) > 0)
+    grid = parameter_scan(
+        model, question, {"pcreb_bdnf__emax": [5.0, 15.0], "ne_pcreb__emax": [5.0, 10.0, 20.0]}
+    )
+    assert len(grid) == 6
+    local = local_sensitivity(model, question, parameters=PINNED)
+    indices = sobol_indices(model, question, parameters=PINNED, n=8, seed=1)
+    for ax in (
+        plot_tornado(local),
+        plot_sobol(indices),
+        plot_scan(scan),
+        plot_scan(grid),
+        plot_importance_on_graph(
+            to_digraph(model), dict(zip(local["parameter"], local["coefficient"], strict=True))
+        ),
+    ):
+        ax.figure.canvas.draw()
+        pixels = np.asarray(ax.figure.canvas.buffer_rgba())
+        assert float(pixels.std()) > 5
+
+
+def test_bad_requests_are_named(model: Model) -> None:
+    with pytest.raises(ModelError, match=r"unknown parameter\(s\) nope__emax; valid:"):
+        local_sensitivity(model, default_question(), parameters=["nope__emax"])
+    with pytest.raises(ModelError, match=r"n must be a power of 2"):
+        sobol_indices(model, default_question(), parameters=PINNED, n=100)
+    with pytest.raises(SimulationError, match=r"unknown or fixed parameter 'brain__HDAC__rest'"):
+        from analysis.simulation import Simulator
+
+        Simulator(model).run(parameters={"brain__HDAC__rest": 2.0})
