@@ -11,9 +11,12 @@ import argparse
 import hashlib
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from analysis.errors import ProtocolError
 from analysis.executor import cpu_count
@@ -22,7 +25,14 @@ from analysis.graph_summary import summarize_graph
 from analysis.knockout import DEFAULT_READOUTS, knockout_scan, records
 from analysis.observations import bundled_observations_path, load_observations
 from analysis.perturbations import parse_perturbation
-from analysis.plots import plot_knockout_heatmap, plot_sobol, plot_timecourse, plot_tornado
+from analysis.plots import (
+    plot_knockout_heatmap,
+    plot_morris,
+    plot_network,
+    plot_sobol,
+    plot_timecourse,
+    plot_tornado,
+)
 from analysis.protocols import parse_protocol
 from analysis.sensitivity import (
     Question,
@@ -236,20 +246,8 @@ def _simulate_command(args: argparse.Namespace) -> int:
     if args.out:
         write_atomically(args.out, lambda tmp: course.to_csv(tmp, index_label="time"))
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        figure, ax = plt.subplots(figsize=(10, 5.5))
-        plot_timecourse(course, args.readout or list(DEFAULT_PLOT_READOUTS), ax=ax)
-        write_atomically(
-            args.plot,
-            lambda tmp: figure.savefig(
-                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
-            ),
-        )
-        plt.close(figure)
+        readouts = args.readout or list(DEFAULT_PLOT_READOUTS)
+        _save_figure(args.plot, (10, 5.5), lambda ax: plot_timecourse(course, readouts, ax=ax))
     if args.json:
         readouts = args.readout or list(course.columns)
         summary = {
@@ -330,28 +328,12 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
         else:
             write_atomically(args.out, lambda tmp: table.to_csv(tmp, index=False))
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        figure, ax = plt.subplots(figsize=(9, 6))
-        if args.method == "local":
-            plot_tornado(table, ax=ax)
-        elif args.method == "sobol":
-            plot_sobol(table, ax=ax)
-        else:
-            ax.barh(
-                table["parameter"][::-1], table["mu_star"][::-1], xerr=table["mu_star_conf"][::-1]
-            )
-            ax.set_xlabel("Morris mu*")
-        write_atomically(
-            args.plot,
-            lambda tmp: figure.savefig(
-                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
-            ),
-        )
-        plt.close(figure)
+        plots: dict[str, Callable[..., Axes]] = {
+            "local": plot_tornado,
+            "sobol": plot_sobol,
+            "morris": plot_morris,
+        }
+        _save_figure(args.plot, (9, 6), lambda ax: plots[args.method](table, ax=ax))
     if args.json:
         json.dump(result, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -479,20 +461,8 @@ def _knockout_command(args: argparse.Namespace) -> int:
         if checkpoint is not None:
             checkpoint.unlink(missing_ok=True)
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-
-        figure, ax = plt.subplots(figsize=(2.0 + 1.6 * scan["readout"].nunique(), 9.0))
-        plot_knockout_heatmap(scan, ax=ax)
-        write_atomically(
-            args.plot,
-            lambda tmp: figure.savefig(
-                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
-            ),
-        )
-        plt.close(figure)
+        width = 2.0 + 1.6 * scan["readout"].nunique()
+        _save_figure(args.plot, (width, 9.0), lambda ax: plot_knockout_heatmap(scan, ax=ax))
     if args.json:
         json.dump(result, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -514,28 +484,26 @@ def _graph_command(args: argparse.Namespace) -> int:
     graph = to_digraph(load_model(args.model))
     summary = summarize_graph(graph)
     if args.plot:
-        import matplotlib
-
-        matplotlib.use("Agg")  # the CLI draws to files only, never to a screen
-        import matplotlib.pyplot as plt
-
-        from analysis.plots import plot_network
-
-        figure, ax = plt.subplots(figsize=(22, 14))
-        plot_network(graph, ax=ax)
-        write_atomically(
-            Path(args.plot),
-            lambda tmp: figure.savefig(
-                tmp, dpi=150, bbox_inches="tight", format=Path(args.plot).suffix.lstrip(".")
-            ),
-        )
-        plt.close(figure)
+        _save_figure(args.plot, (22, 14), lambda ax: plot_network(graph, ax=ax))
     if args.json:
         json.dump(summary.to_json(), sys.stdout, indent=1)
         sys.stdout.write("\n")
     else:
         print(summary.to_text())
     return 0
+
+
+def _save_figure(path: str, size: tuple[float, float], draw: Callable[[Axes], object]) -> None:
+    """Draw on a new figure and write it atomically, in the format the suffix names.
+
+    Figures are made without pyplot, so the command never selects a display backend.
+    """
+    figure = Figure(figsize=size)
+    draw(figure.subplots())
+    suffix = Path(path).suffix.lstrip(".") or "png"
+    write_atomically(
+        path, lambda tmp: figure.savefig(tmp, dpi=150, bbox_inches="tight", format=suffix)
+    )
 
 
 def _export_command(args: argparse.Namespace) -> int:

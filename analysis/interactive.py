@@ -12,20 +12,9 @@ import re
 import networkx as nx
 from pyvis.network import Network
 
-from analysis.plots import network_layout
+from analysis.plots import KIND_COLOURS, network_layout
 
 __all__ = ["network_html"]
-
-_KIND_COLOURS = {
-    "input": "#f4a261",
-    "metabolite": "#e9c46a",
-    "hormone": "#a8dadc",
-    "protein": "#8ecae6",
-    "mrna": "#b5e48c",
-    "activity": "#cdb4db",
-    "phenotype": "#ffafcc",
-    "observable": "#dddddd",
-}
 
 
 def network_html(graph: nx.DiGraph) -> str:
@@ -39,7 +28,7 @@ def network_html(graph: nx.DiGraph) -> str:
             label=node.split("__", 1)[1],
             x=x * 120,
             y=-y * 60,
-            color=_KIND_COLOURS.get(data["kind"], "#ffffff"),
+            color=KIND_COLOURS.get(data["kind"], "#ffffff"),
             shape="box",
             title=f"{node}\n{data['name']}\nkind: {data['kind']}, unit: {data['unit']}\n"
             f"rest: {data['resting_level']:g} ({data['resting_source']})",

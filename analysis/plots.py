@@ -12,11 +12,13 @@ from matplotlib.axes import Axes
 from matplotlib.patches import FancyArrowPatch
 
 __all__ = [
+    "KIND_COLOURS",
     "LANES",
     "network_layout",
     "plot_epistasis",
     "plot_importance_on_graph",
     "plot_knockout_heatmap",
+    "plot_morris",
     "plot_network",
     "plot_scan",
     "plot_sobol",
@@ -27,7 +29,7 @@ __all__ = [
 #: Left-to-right order of the tissue lanes: sources of signals, then blood, then brain.
 LANES = ("body", "gut", "muscle", "bone", "liver", "plasma", "serum", "brain")
 
-_KIND_COLOURS = {
+KIND_COLOURS = {
     "input": "#f4a261",
     "metabolite": "#e9c46a",
     "hormone": "#a8dadc",
@@ -85,7 +87,7 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
             fontsize=8,
             bbox={
                 "boxstyle": "round,pad=0.3",
-                "fc": _KIND_COLOURS.get(kind, "white"),
+                "fc": KIND_COLOURS.get(kind, "white"),
                 "ec": "#555555",
                 "lw": 0.6,
             },
@@ -266,6 +268,20 @@ def plot_sobol(indices: pd.DataFrame, *, top: int = 15, ax: Axes | None = None) 
     ax.axhline(0, color="black", lw=0.8)
     ax.set_title(f"Sobol indices (N = {indices.attrs.get('n', '?')}; * not converged)", fontsize=9)
     ax.legend(fontsize=8)
+    return ax
+
+
+def plot_morris(screening: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Morris mu* (mean absolute elementary effect) with its interval, largest on top."""
+    rows = screening.iloc[::-1]
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(8, 0.35 * len(rows) + 1.5))
+    ax.barh(range(len(rows)), rows["mu_star"], xerr=rows["mu_star_conf"], color="#8ecae6")
+    ax.set_yticks(range(len(rows)), rows["parameter"], fontsize=8)
+    ax.set_xlabel("Morris mu* (mean |elementary effect|)")
+    ax.set_title(f"Morris screening, seed {screening.attrs.get('seed', '?')}", fontsize=9)
     return ax
 
 

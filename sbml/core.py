@@ -26,7 +26,7 @@ from sbml.libsbml_calls import check
 from sbml.math import to_math_ast
 from sbml.units import add_unit_definition, species_units
 
-__all__ = ["HISTORY_DATE", "sbml_document", "write_sbml"]
+__all__ = ["HISTORY_DATE", "sbml_document", "set_model_history", "write_sbml"]
 
 #: Creation and modification date written into the model history (fixed: reproducible files).
 HISTORY_DATE = "2026-01-01T00:00:00Z"
@@ -125,7 +125,7 @@ def sbml_document(model: Model, equations: Equations | None = None) -> libsbml.S
     sbml_model = document.createModel()
     _set_common(sbml_model, model.name, "model", name=f"{model.name} {model.version}")
     check(sbml_model.setNotes(xhtml_notes([model.description])), "set model notes")
-    _set_history(sbml_model)
+    set_model_history(sbml_model)
 
     check(sbml_model.setTimeUnits(add_unit_definition(sbml_model, "min")), "set time units")
     check(sbml_model.setExtentUnits("dimensionless"), "set extent units")
@@ -192,7 +192,8 @@ def write_sbml(model: Model) -> str:
     return str(libsbml.writeSBMLToString(sbml_document(model)))
 
 
-def _set_history(sbml_model: libsbml.Model) -> None:
+def set_model_history(sbml_model: libsbml.Model) -> None:
+    """Creator and a fixed creation date, so that rebuilt files compare byte for byte."""
     history = libsbml.ModelHistory()
     creator = libsbml.ModelCreator()
     check(creator.setFamilyName("mbaxis"), "set creator")

@@ -17,7 +17,7 @@ import libsbml
 
 from network import Model
 from sbml.annotations import curie_to_uri, reference_to_uri, xhtml_notes
-from sbml.core import HISTORY_DATE
+from sbml.core import set_model_history
 from sbml.libsbml_calls import check
 
 __all__ = ["logical_rule", "qual_document", "write_qual"]
@@ -64,14 +64,7 @@ def qual_document(model: Model) -> libsbml.SBMLDocument:
         ),
         "set notes",
     )
-    history = libsbml.ModelHistory()
-    creator = libsbml.ModelCreator()
-    check(creator.setFamilyName("mbaxis"), "set creator")
-    check(creator.setGivenName("developers"), "set creator")
-    check(history.addCreator(creator), "add creator")
-    check(history.setCreatedDate(libsbml.Date(HISTORY_DATE)), "set created date")
-    check(history.setModifiedDate(libsbml.Date(HISTORY_DATE)), "set modified date")
-    check(sbml_model.setModelHistory(history), "set history")
+    set_model_history(sbml_model)
 
     for compartment in model.compartments:
         item = sbml_model.createCompartment()
