@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from analysis.errors import SimulationError
 from analysis.simulation import Simulator
-from network import Model, ModelError
+from network import Model
 from sbml import write_sbml
 
 __all__ = ["Task", "Work", "cpu_count", "run_tasks"]
@@ -199,8 +199,6 @@ def _results(
     with context.Pool(jobs, initializer=_start_worker, initargs=(model, sbml, work)) as pool:
         try:
             yield from pool.imap_unordered(_run_in_worker, tasks, chunksize=chunk)
-        except ModelError:
-            raise
         finally:
             pool.terminate()
 
