@@ -9,7 +9,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.patches import FancyArrowPatch
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch, Patch
 
 __all__ = [
     "KIND_COLOURS",
@@ -42,14 +43,28 @@ KIND_COLOURS = {
 
 
 def network_layout(graph: nx.DiGraph) -> dict[str, tuple[float, float]]:
-    """Positions with one vertical lane per compartment, ordered as :data:`LANES`."""
+    """Positions with one vertical lane per compartment, ordered as :data:`LANES`.
+
+    Within a lane, nodes go top to bottom by their distance from the inputs (signals first,
+    outcomes last); in crowded lanes they alternate between two sub-columns, so that the
+    edges of a cascade inside one lane stay visible.
+    """
     lanes = [lane for lane in LANES if any(c == lane for _, c in graph.nodes(data="compartment"))]
     lanes += sorted({c for _, c in graph.nodes(data="compartment")} - set(lanes))
+    inputs = [n for n, kind in graph.nodes(data="kind") if kind == "input"]
+    depth = {node: 0 for node in inputs}
+    for node, distance in nx.multi_source_dijkstra_path_length(graph, inputs).items():
+        depth[node] = int(distance)
     positions: dict[str, tuple[float, float]] = {}
     for x, lane in enumerate(lanes):
-        members = sorted(n for n, c in graph.nodes(data="compartment") if c == lane)
+        members = sorted(
+            (n for n, c in graph.nodes(data="compartment") if c == lane),
+            key=lambda n: (depth.get(n, 99), n),
+        )
+        crowded = len(members) > 10
         for y, node in enumerate(members):
-            positions[node] = (x * 3.0, -(y - (len(members) - 1) / 2.0))
+            shift = (0.8 if y % 2 else -0.8) if crowded else 0.0
+            positions[node] = (x * 3.5 + shift, -(y - (len(members) - 1) / 2.0))
     return positions
 
 
@@ -98,8 +113,15 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
         lane = graph.nodes[node]["compartment"]
         tops[lane] = max(tops.get(lane, y), y)
     for lane, top in tops.items():
-        x = next(positions[n][0] for n, c in graph.nodes(data="compartment") if c == lane)
-        ax.text(x, top + 1.2, lane, ha="center", fontsize=11, fontweight="bold")
+        xs_lane = [positions[n][0] for n, c in graph.nodes(data="compartment") if c == lane]
+        ax.text(
+            sum(xs_lane) / len(xs_lane),
+            top + 1.2,
+            lane,
+            ha="center",
+            fontsize=11,
+            fontweight="bold",
+        )
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
     ax.set_xlim(min(xs) - 1.5, max(xs) + 1.5)
@@ -109,6 +131,16 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
         "mbaxis: signed graph of the exercise muscle–brain axis "
         "(arrow: activation, bar: inhibition)"
     )
+    kinds = sorted({kind for _, kind in graph.nodes(data="kind")})
+    handles: list[Any] = [
+        Patch(facecolor=KIND_COLOURS.get(kind, "white"), edgecolor="#555555", label=kind)
+        for kind in kinds
+    ]
+    handles += [
+        Line2D([], [], color="#2a9d8f", marker=">", label="activation (+)"),
+        Line2D([], [], color="#e63946", marker="|", markersize=10, label="inhibition (-)"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=8, ncol=2, frameon=False)
     return ax
 
 
