@@ -13,7 +13,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -49,8 +49,15 @@ from sbml import EXPORTERS
 __all__ = ["main"]
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with bad arguments reported in one line (CONTRACT section 5)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mbaxis", description="Mechanistic model of the exercise muscle-brain axis."
     )
     parser.add_argument(

@@ -74,6 +74,8 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
             "unknown interaction 'plasma__IL6 -> brain__lactate'; valid edges:",
         ),
         (["simulate", "aerobic", "--readout", "brain__BDNF"], "unknown species 'brain__BDNF'"),
+        (["simulate"], "the following arguments are required: PROTOCOL"),
+        (["knockout", "--jobs", "x"], "argument --jobs: invalid int value: 'x'"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> None:
