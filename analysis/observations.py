@@ -239,35 +239,3 @@ def _expectation(value: Any) -> str | tuple[float, float]:
     raise _field(
         "expect", f"expected increase, decrease, no_change or {{range: [lo, hi]}}; got {value!r}"
     )
-
-
-def dump_observation(observation: Observation) -> dict[str, Any]:
-    """The YAML form of an observation (inverse of reading)."""
-
-    def experiment(item: Experiment) -> dict[str, Any]:
-        return {
-            "protocols": [p.to_mapping() for p in item.protocols],
-            "perturbations": [p.to_mapping() for p in item.perturbations],
-        }
-
-    data: dict[str, Any] = {
-        "id": observation.id,
-        "source": observation.source,
-        "experiment": experiment(observation.experiment),
-    }
-    if observation.reference is not None:
-        data["reference"] = experiment(observation.reference)
-    data.update(
-        readout=observation.readout,
-        window_min=list(observation.window),
-        statistic=observation.statistic,
-        expect=(
-            {"range": list(observation.expect)}
-            if isinstance(observation.expect, tuple)
-            else observation.expect
-        ),
-        tags=list(observation.tags),
-    )
-    if observation.threshold is not None:
-        data["threshold"] = observation.threshold
-    return data
