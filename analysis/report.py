@@ -356,8 +356,9 @@ def _sensitivity(
     report.figure(
         "importance_graph", figure, "Local sensitivity summed per interaction, drawn as edge width."
     )
+    top = local["parameter"].head(settings.sobol_top).tolist()  # the ranking just computed
     indices = sobol_indices(
-        model, question, top=settings.sobol_top, n=settings.sobol_n, seed=0, jobs=settings.jobs
+        model, question, parameters=top, n=settings.sobol_n, seed=0, jobs=settings.jobs
     )
     figure = Figure(figsize=(10, 5))
     ax = figure.subplots()

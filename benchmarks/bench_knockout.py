@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
-import time
-from collections.abc import Callable
 
 import numpy as np
 import roadrunner
+from common import integrate_segments, median_seconds
 
 from analysis.knockout import DEFAULT_READOUTS, knockout_scan, knockout_targets
 from analysis.perturbations import apply_perturbations
@@ -27,15 +25,6 @@ from network.units import to_minutes
 from sbml import write_sbml
 
 REPEATS = 3
-
-
-def _median(run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:
@@ -76,14 +65,11 @@ def main() -> None:
             runner.setValue("muscle__work_rate", 0.0)
             if perturbed:
                 runner.simulate(0.0, horizon, 2)
-            for segment in segments:
-                runner.setValue("muscle__work_rate", segment.inputs["muscle__work_rate"])
-                inside = grid[(grid > segment.start) & (grid < segment.end)]
-                runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
+            integrate_segments(runner, segments, grid)
 
-    scan_1 = _median(lambda: knockout_scan(model, protocol, double=True))
-    bare = _median(bare_loop)
-    scan_2 = _median(lambda: knockout_scan(model, protocol, double=True, jobs=2))
+    scan_1 = median_seconds(lambda: knockout_scan(model, protocol, double=True), REPEATS)
+    bare = median_seconds(bare_loop, REPEATS)
+    scan_2 = median_seconds(lambda: knockout_scan(model, protocol, double=True, jobs=2), REPEATS)
     print(f"full double node scan: {len(sets)} simulations, readouts {', '.join(DEFAULT_READOUTS)}")
     print(f"  scan, 1 process      {scan_1:8.2f} s (median of {REPEATS})")
     print(f"  bare roadrunner loop {bare:8.2f} s")

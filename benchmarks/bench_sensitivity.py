@@ -14,6 +14,7 @@ import time
 
 import numpy as np
 import roadrunner
+from common import integrate_segments
 from SALib.sample import sobol as sobol_sample
 
 from analysis.protocols import schedule
@@ -59,13 +60,8 @@ def main(n: int) -> None:
     for row in matrix:
         runner.model.setFloatingSpeciesAmounts(rest)
         runner.model.setGlobalParameterValues(index, 10.0**row)
-        values = []
-        for segment in segments:
-            runner.setValue("muscle__work_rate", segment.inputs["muscle__work_rate"])
-            inside = times[(times > segment.start) & (times < segment.end)]
-            result = runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
-            values.append(np.asarray(result)[:, 1])
-        float(np.max(np.concatenate(values)))
+        results = integrate_segments(runner, segments, times)
+        float(np.max(np.concatenate([result[:, 1] for result in results])))
     runner.model.setGlobalParameterValues(index, defaults)
     bare = time.perf_counter() - start
 

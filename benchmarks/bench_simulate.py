@@ -7,13 +7,11 @@ simulates the same segments with the same output times, with none of mbaxis's bo
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
 from functools import partial
 
 import numpy as np
 import roadrunner
+from common import integrate_segments, median_seconds
 
 from analysis.protocols import Segment, parse_protocol, schedule
 from analysis.simulation import Simulator, default_t_end
@@ -30,23 +28,9 @@ CASES = {
 }
 
 
-def _median_seconds(run: Callable[[], object]) -> float:
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
 def _bare_loop(runner: roadrunner.RoadRunner, segments: list[Segment], grid: np.ndarray) -> None:
-    """What the simulator does, without its bookkeeping: reset, set inputs, integrate."""
     runner.reset()
-    for segment in segments:
-        for key, value in segment.inputs.items():
-            runner.setValue(key, value)
-        inside = grid[(grid > segment.start) & (grid < segment.end)]
-        runner.simulate(times=[segment.start, *inside.tolist(), segment.end])
+    integrate_segments(runner, segments, grid)
 
 
 def main() -> None:
@@ -65,8 +49,8 @@ def main() -> None:
         course = simulator.run([protocol], t_end=end)
         grid = course.index.to_numpy()
 
-        ours = _median_seconds(partial(simulator.run, [protocol], t_end=end))
-        theirs = _median_seconds(partial(_bare_loop, bare, segments, grid))
+        ours = median_seconds(partial(simulator.run, [protocol], t_end=end), REPEATS)
+        theirs = median_seconds(partial(_bare_loop, bare, segments, grid), REPEATS)
         print(f"{name:48s} {ours:11.4f} {theirs:14.4f} {ours / theirs:7.2f}")
 
 
