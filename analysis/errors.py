@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from network.errors import ModelError
+from mbaxis.network.errors import ModelError
 
 __all__ = ["PerturbationError", "ProtocolError", "SimulationError"]
 

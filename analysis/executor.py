@@ -20,10 +20,10 @@ from typing import Any, TextIO
 
 from tqdm import tqdm
 
-from analysis.errors import SimulationError
-from analysis.simulation import Simulator
-from network import Model
-from sbml import write_sbml
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.network import Model
+from mbaxis.sbml import write_sbml
 
 __all__ = ["Task", "Work", "cpu_count", "run_tasks"]
 
@@ -194,7 +194,7 @@ def _results(
             yield task.key, work(simulator, task.payload)
         return
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["analysis.simulation", "network", "sbml"])
+    context.set_forkserver_preload(["mbaxis.analysis.simulation"])
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
     with context.Pool(jobs, initializer=_start_worker, initargs=(model, sbml, work)) as pool:
         try:

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from network import SignedPath, feedback_loops, signed_paths
+from mbaxis.network import SignedPath, feedback_loops, signed_paths
 
 __all__ = ["DEFAULT_TARGETS", "GraphSummary", "summarize_graph"]
 
@@ -93,7 +93,7 @@ def summarize_graph(graph: nx.DiGraph, targets: tuple[str, ...] = DEFAULT_TARGET
 
     Examples
     --------
-    >>> from network import load_model, to_digraph
+    >>> from mbaxis.network import load_model, to_digraph
     >>> summary = summarize_graph(to_digraph(load_model()))
     >>> summary.by_compartment["brain"] > 0
     True

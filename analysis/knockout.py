@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.executor import Task, run_tasks
-from analysis.perturbations import Perturbation
-from analysis.protocols import Protocol, make_protocol
-from analysis.simulation import Simulator, default_t_end
-from analysis.statistics import STATISTICS, compute_statistic
-from network import Model, ModelError
+from mbaxis.analysis.executor import Task, run_tasks
+from mbaxis.analysis.perturbations import Perturbation
+from mbaxis.analysis.protocols import Protocol, make_protocol
+from mbaxis.analysis.simulation import Simulator, default_t_end
+from mbaxis.analysis.statistics import STATISTICS, compute_statistic
+from mbaxis.network import Model, ModelError
 
 __all__ = [
     "DEFAULT_READOUTS",

@@ -17,10 +17,10 @@ from typing import Any
 
 import yaml
 
-from analysis.perturbations import Perturbation, perturbation_from_mapping
-from analysis.protocols import Protocol, protocol_from_mapping
-from analysis.statistics import STATISTICS
-from network import ModelError
+from mbaxis.analysis.perturbations import Perturbation, perturbation_from_mapping
+from mbaxis.analysis.protocols import Protocol, protocol_from_mapping
+from mbaxis.analysis.statistics import STATISTICS
+from mbaxis.network import ModelError
 
 __all__ = [
     "EXPECTATIONS",
@@ -91,7 +91,7 @@ class Observation:
 
 def bundled_observations_path() -> Path:
     """The validation suite that ships with mbaxis."""
-    return Path(str(resources.files("analysis") / "data" / "observations.yaml"))
+    return Path(str(resources.files("mbaxis.analysis") / "data" / "observations.yaml"))
 
 
 def load_observations(path: str | Path | None = None) -> list[Observation]:

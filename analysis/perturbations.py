@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from analysis.errors import PerturbationError
-from network import Model
+from mbaxis.analysis.errors import PerturbationError
+from mbaxis.network import Model
 
 __all__ = [
     "KINDS",

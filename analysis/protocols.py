@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from analysis.errors import ProtocolError
+from mbaxis.analysis.errors import ProtocolError
 
 __all__ = [
     "BOUT_PROTOCOLS",
@@ -366,7 +366,7 @@ def make_protocol(name: str, **parameters: Any) -> Protocol:
     >>> make_protocol("swim")
     Traceback (most recent call last):
     ...
-    analysis.errors.ProtocolError: unknown protocol 'swim'; valid protocols: rest, aerobic, ...
+    mbaxis.analysis.errors.ProtocolError: unknown protocol 'swim'; valid protocols: rest, ...
     """
     if name not in PROTOCOLS:
         raise ProtocolError(f"unknown protocol '{name}'; valid protocols: {', '.join(PROTOCOLS)}")

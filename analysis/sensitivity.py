@@ -17,17 +17,15 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
+from SALib.analyze import morris as morris_analyze, sobol as sobol_analyze
+from SALib.sample import morris as morris_sample, sobol as sobol_sample
 
-from analysis.executor import Task, run_tasks
-from analysis.protocols import Protocol, make_protocol
-from analysis.simulation import Simulator, default_t_end
-from analysis.statistics import STATISTICS, compute_statistic
-from network import Model, ModelError
-from network.units import to_minutes
+from mbaxis.analysis.executor import Task, run_tasks
+from mbaxis.analysis.protocols import Protocol, make_protocol
+from mbaxis.analysis.simulation import Simulator, default_t_end
+from mbaxis.analysis.statistics import STATISTICS, compute_statistic
+from mbaxis.network import Model, ModelError
+from mbaxis.network.units import to_minutes
 
 __all__ = [
     "Question",

@@ -18,12 +18,12 @@ import numpy as np
 import pandas as pd
 import roadrunner
 
-from analysis.errors import SimulationError
-from analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
-from analysis.protocols import Protocol, make_protocol, schedule
-from network import Model
-from network.units import to_minutes
-from sbml import write_sbml
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
+from mbaxis.analysis.protocols import Protocol, make_protocol, schedule
+from mbaxis.network import Model
+from mbaxis.network.units import to_minutes
+from mbaxis.sbml import write_sbml
 
 __all__ = ["RELATIVE_TOLERANCE", "Simulator", "default_t_end", "simulate"]
 
@@ -301,8 +301,8 @@ def simulate(
 
     Examples
     --------
-    >>> from network import load_model
-    >>> from analysis.protocols import make_protocol
+    >>> from mbaxis.network import load_model
+    >>> from mbaxis.analysis.protocols import make_protocol
     >>> course = simulate(load_model(), [make_protocol("aerobic", duration_min=30)], t_end=60)
     >>> bool(course["plasma__lactate"].max() > course["plasma__lactate"].iloc[0])
     True

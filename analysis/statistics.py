@@ -1,31 +1,43 @@
-"""Statistics of a readout over a time window: what a finding or a scan compares."""
+"""Statistics of a readout over a time window: what a finding or a scan compares.
+
+Each statistic is a function of the readout's values and the output times inside the window
+(numpy arrays); this module needs no import of its own, so the command line can list the
+statistics before anything heavy loads.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 __all__ = ["STATISTICS", "compute_statistic"]
 
 
 def _trapezoid(values: np.ndarray, times: np.ndarray) -> float:
-    return float(np.sum((values[1:] + values[:-1]) * np.diff(times)) / 2.0)
+    return float(((values[1:] + values[:-1]) * (times[1:] - times[:-1])).sum() / 2.0)
+
+
+def _mean(values: np.ndarray, times: np.ndarray) -> float:
+    span = float(times[-1] - times[0])
+    return _trapezoid(values, times) / span if span > 0 else float(values[0])
 
 
 #: Statistic name -> function of (values, times) over the window. ``auc`` is in
 #: unit x minutes, ``time_of_*`` in minutes, ``rise`` is the maximum minus the window's first
 #: value (the response above where the window starts).
 STATISTICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
-    "mean": lambda v, t: _trapezoid(v, t) / float(t[-1] - t[0]) if t[-1] > t[0] else float(v[0]),
-    "max": lambda v, t: float(np.max(v)),
-    "min": lambda v, t: float(np.min(v)),
+    "mean": _mean,
+    "max": lambda v, t: float(v.max()),
+    "min": lambda v, t: float(v.min()),
     "auc": _trapezoid,
     "final": lambda v, t: float(v[-1]),
-    "time_of_max": lambda v, t: float(t[int(np.argmax(v))]),
-    "time_of_min": lambda v, t: float(t[int(np.argmin(v))]),
-    "rise": lambda v, t: float(np.max(v) - v[0]),
+    "time_of_max": lambda v, t: float(t[int(v.argmax())]),
+    "time_of_min": lambda v, t: float(t[int(v.argmin())]),
+    "rise": lambda v, t: float(v.max() - v[0]),
 }
 
 
@@ -36,6 +48,7 @@ def compute_statistic(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> course = pd.DataFrame({"x": [1.0, 3.0, 2.0]}, index=pd.Index([0.0, 10.0, 20.0]))
     >>> compute_statistic(course, "x", "time_of_max")
     10.0

@@ -17,10 +17,10 @@ from collections.abc import Iterable, Sequence
 import networkx as nx
 import pandas as pd
 
-from analysis.knockout import records
-from analysis.perturbations import Perturbation
-from analysis.protocols import Protocol
-from network import Model, signed_paths, to_digraph
+from mbaxis.analysis.knockout import records
+from mbaxis.analysis.perturbations import Perturbation
+from mbaxis.analysis.protocols import Protocol
+from mbaxis.network import Model, signed_paths, to_digraph
 
 __all__ = ["agreement", "concordance", "graph_prediction", "logical_levels", "logical_prediction"]
 

@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from analysis.executor import Task, run_tasks
-from analysis.observations import Experiment, Observation
-from analysis.protocols import make_protocol
-from analysis.simulation import Simulator
-from analysis.statistics import compute_statistic
-from network import Model, ModelError, signed_paths, to_digraph
-from network.schema import InteractionRow, ParameterRow
+from mbaxis.analysis.executor import Task, run_tasks
+from mbaxis.analysis.observations import Experiment, Observation
+from mbaxis.analysis.protocols import make_protocol
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.statistics import compute_statistic
+from mbaxis.network import Model, ModelError, signed_paths, to_digraph
+from mbaxis.network.schema import InteractionRow, ParameterRow
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -16,13 +16,13 @@ import numpy as np
 import roadrunner
 from common import integrate_segments, median_seconds
 
-from analysis.knockout import DEFAULT_READOUTS, knockout_scan, knockout_targets
-from analysis.perturbations import apply_perturbations
-from analysis.protocols import make_protocol, schedule
-from analysis.simulation import default_t_end
-from network import load_model
-from network.units import to_minutes
-from sbml import write_sbml
+from mbaxis.analysis.knockout import DEFAULT_READOUTS, knockout_scan, knockout_targets
+from mbaxis.analysis.perturbations import apply_perturbations
+from mbaxis.analysis.protocols import make_protocol, schedule
+from mbaxis.analysis.simulation import default_t_end
+from mbaxis.network import load_model
+from mbaxis.network.units import to_minutes
+from mbaxis.sbml import write_sbml
 
 REPEATS = 3
 

@@ -17,16 +17,16 @@ import roadrunner
 from common import integrate_segments
 from SALib.sample import sobol as sobol_sample
 
-from analysis.protocols import schedule
-from analysis.sensitivity import (
+from mbaxis.analysis.protocols import schedule
+from mbaxis.analysis.sensitivity import (
     _problem,
     _selected,
     default_question,
     local_sensitivity,
     sobol_indices,
 )
-from network import load_model
-from sbml import write_sbml
+from mbaxis.network import load_model
+from mbaxis.sbml import write_sbml
 
 
 def main(n: int) -> None:

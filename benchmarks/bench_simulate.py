@@ -13,10 +13,10 @@ import numpy as np
 import roadrunner
 from common import integrate_segments, median_seconds
 
-from analysis.protocols import Segment, parse_protocol, schedule
-from analysis.simulation import Simulator, default_t_end
-from network import load_model
-from sbml import write_sbml
+from mbaxis.analysis.protocols import Segment, parse_protocol, schedule
+from mbaxis.analysis.simulation import Simulator, default_t_end
+from mbaxis.network import load_model
+from mbaxis.sbml import write_sbml
 
 REPEATS = 7
 CASES = {

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import roadrunner
 
-from analysis.protocols import Segment
+from mbaxis.analysis.protocols import Segment
 
 
 def median_seconds(run: Callable[[], object], repeats: int) -> float:

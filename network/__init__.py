@@ -2,54 +2,19 @@
 
 Examples
 --------
->>> from network import load_model, to_digraph, build_equations
+>>> from mbaxis.network import load_model, to_digraph, build_equations
 >>> model = load_model()
 >>> graph = to_digraph(model)
 >>> equations = build_equations(model)
 """
 
-from network.equations import Equations, ParameterInfo, Reaction, build_equations
-from network.errors import (
-    ModelDataError,
-    ModelError,
-    Problem,
-    UnitError,
-    UnknownInteractionError,
-    UnknownSpeciesError,
-)
-from network.graph import (
-    FeedbackLoop,
-    SignedPath,
-    feedback_loops,
-    from_digraph,
-    signed_paths,
-    to_digraph,
-)
-from network.model import Compartment, Model, bundled_model_path, load_model
-from network.schema import InteractionRow, ParameterRow, SpeciesRow
+import lazy_loader
 
-__all__ = [
-    "Compartment",
-    "Equations",
-    "FeedbackLoop",
-    "InteractionRow",
-    "Model",
-    "ModelDataError",
-    "ModelError",
-    "ParameterInfo",
-    "ParameterRow",
-    "Problem",
-    "Reaction",
-    "SignedPath",
-    "SpeciesRow",
-    "UnitError",
-    "UnknownInteractionError",
-    "UnknownSpeciesError",
-    "build_equations",
-    "bundled_model_path",
-    "feedback_loops",
-    "from_digraph",
-    "load_model",
-    "signed_paths",
-    "to_digraph",
-]
+if __name__ != "mbaxis.network":
+    # The folder sits at the top of the repository, where `import network` could find it; the
+    # installed name is the only one its imports work under.
+    raise ImportError(f"import mbaxis.network, not {__name__} (the layers install under mbaxis)")
+
+# Names load on first use (SPEC 1), so importing one module does not import them all; the stub
+# beside this file lists them for readers and type checkers.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -43,9 +43,9 @@ from typing import Literal
 import numpy as np
 import sympy as sp
 
-from network.model import Model
-from network.rate_laws import activation, inhibition
-from network.units import to_minutes
+from mbaxis.network.model import Model
+from mbaxis.network.rate_laws import activation, inhibition
+from mbaxis.network.units import to_minutes
 
 __all__ = ["Equations", "ParameterInfo", "Reaction", "build_equations"]
 
@@ -158,7 +158,7 @@ def build_equations(model: Model) -> Equations:
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> equations = build_equations(load_model())
     >>> "brain__BDNF_mRNA" in equations.states
     True

@@ -13,9 +13,9 @@ from itertools import pairwise
 
 import networkx as nx
 
-from network.errors import UnknownSpeciesError
-from network.model import Compartment, Model
-from network.schema import InteractionRow, ParameterRow, SpeciesRow
+from mbaxis.network.errors import UnknownSpeciesError
+from mbaxis.network.model import Compartment, Model
+from mbaxis.network.schema import InteractionRow, ParameterRow, SpeciesRow
 
 __all__ = [
     "FeedbackLoop",
@@ -58,7 +58,7 @@ def to_digraph(model: Model) -> nx.DiGraph:
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> graph = to_digraph(load_model())
     >>> graph.edges["plasma__cortisol", "brain__BDNF_mRNA"]["sign"]
     -1
@@ -96,7 +96,7 @@ def from_digraph(graph: nx.DiGraph) -> Model:
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> model = load_model()
     >>> from_digraph(to_digraph(model)) == model
     True
@@ -162,7 +162,7 @@ def signed_paths(
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> graph = to_digraph(load_model())
     >>> [str(p) for p in signed_paths(graph, "plasma__BHB", "brain__BDNF_mRNA")]
     ['+: plasma__BHB -> brain__HDAC -> brain__BDNF_mRNA']
@@ -182,7 +182,7 @@ def feedback_loops(graph: nx.DiGraph) -> list[FeedbackLoop]:
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> loops = feedback_loops(to_digraph(load_model()))
     >>> any(set(loop.nodes) == {"plasma__IL6", "plasma__OCN"} for loop in loops)
     True

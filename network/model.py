@@ -19,13 +19,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from network.errors import (
+from mbaxis.network.errors import (
     ModelDataError,
     Problem,
     UnknownInteractionError,
     UnknownSpeciesError,
 )
-from network.schema import (
+from mbaxis.network.schema import (
     COMPARTMENTS_REQUIRED,
     INTERACTION_COLUMNS,
     LAWS,
@@ -35,7 +35,7 @@ from network.schema import (
     ParameterRow,
     SpeciesRow,
 )
-from network.units import parse_unit
+from mbaxis.network.units import parse_unit
 
 __all__ = [
     "Compartment",
@@ -144,7 +144,7 @@ class Model:
 
 def bundled_model_path() -> Path:
     """The folder of the model that ships with mbaxis (``network/data``)."""
-    return Path(str(resources.files("network") / "data"))
+    return Path(str(resources.files("mbaxis.network") / "data"))
 
 
 def load_model(path: str | Path | None = None) -> Model:

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from network.units import parse_unit
+from mbaxis.network.units import parse_unit
 
 __all__ = [
     "COMPARTMENTS_REQUIRED",

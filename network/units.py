@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from network.errors import UnitError
+from mbaxis.network.errors import UnitError
 
 __all__ = ["UNITS", "Unit", "UnitTerm", "parse_unit", "to_minutes"]
 
@@ -175,7 +175,7 @@ def parse_unit(text: str) -> Unit:
     >>> parse_unit("pg/dl")
     Traceback (most recent call last):
     ...
-    network.errors.UnitError: unit 'pg/dl' does not parse; expected one of: ...
+    mbaxis.network.errors.UnitError: unit 'pg/dl' does not parse; expected one of: ...
     """
     name = text.strip()
     try:

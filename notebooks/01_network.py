@@ -21,9 +21,10 @@
 # %%
 from IPython.display import HTML
 
-from analysis import plot_network, summarize_graph
-from analysis.interactive import network_html
-from network import feedback_loops, load_model, signed_paths, to_digraph
+from mbaxis.analysis import summarize_graph
+from mbaxis.interactive import network_html
+from mbaxis.network import feedback_loops, load_model, signed_paths, to_digraph
+from mbaxis.plots import plot_network
 
 model = load_model()
 graph = to_digraph(model)

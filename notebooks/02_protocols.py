@@ -17,8 +17,7 @@
 # Time courses of the protocols, with the published numbers they are calibrated against.
 
 # %%
-from analysis import Simulator, parse_protocol, plot_timecourse
-from network import load_model
+from mbaxis import Simulator, load_model, parse_protocol, plot_timecourse
 
 simulator = Simulator(load_model())
 

@@ -18,11 +18,11 @@
 # signed graph and the logical model predict the ODE's answers.
 
 # %%
-from analysis import make_protocol
-from analysis.knockout import epistasis, knockout_scan
-from analysis.plots import plot_epistasis, plot_knockout_heatmap
-from analysis.structure import agreement, concordance
-from network import load_model
+from mbaxis.analysis import make_protocol
+from mbaxis.analysis.knockout import epistasis, knockout_scan
+from mbaxis.analysis.structure import agreement, concordance
+from mbaxis.network import load_model
+from mbaxis.plots import plot_epistasis, plot_knockout_heatmap
 
 model = load_model()
 exercise = make_protocol("aerobic", duration_min=60, intensity=0.7)

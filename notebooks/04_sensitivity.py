@@ -20,9 +20,9 @@
 # --method sobol` uses N = 512.
 
 # %%
-from analysis.plots import plot_importance_on_graph, plot_sobol, plot_tornado
-from analysis.sensitivity import default_question, local_sensitivity, sobol_indices
-from network import load_model, to_digraph
+from mbaxis.analysis.sensitivity import default_question, local_sensitivity, sobol_indices
+from mbaxis.network import load_model, to_digraph
+from mbaxis.plots import plot_importance_on_graph, plot_sobol, plot_tornado
 
 model = load_model()
 question = default_question()

@@ -21,10 +21,10 @@
 # %%
 import pandas as pd
 
-from analysis.observations import load_observations
-from analysis.report import plot_scorecard
-from analysis.validation import validate
-from network import load_model
+from mbaxis.analysis.observations import load_observations
+from mbaxis.analysis.validation import validate
+from mbaxis.network import load_model
+from mbaxis.report import plot_scorecard
 
 card = validate(load_model(), load_observations(), null_copies=20, seed=0)
 print(f"{card.correct}/{card.total} correct, accuracy {card.accuracy:.1%}")

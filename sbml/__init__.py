@@ -2,39 +2,20 @@
 
 Examples
 --------
->>> from network import load_model
->>> from sbml import write_sbml, read_sbml_string
+>>> from mbaxis.network import load_model
+>>> from mbaxis.sbml import write_sbml, read_sbml_string
 >>> model = load_model()
 >>> read_sbml_string(write_sbml(model)) == model
 True
 """
 
-from sbml.antimony_export import write_antimony
-from sbml.core import sbml_document, write_sbml
-from sbml.errors import SBMLError, SBMLValidationError, ValidationIssue
-from sbml.exporters import COMMITTED_FILES, EXPORTERS, build_models, models_folder
-from sbml.graphml import write_graphml
-from sbml.qual import logical_rule, qual_document, write_qual
-from sbml.reader import read_sbml, read_sbml_string
-from sbml.validation import read_document, validate_document
+import lazy_loader
 
-__all__ = [
-    "COMMITTED_FILES",
-    "EXPORTERS",
-    "SBMLError",
-    "SBMLValidationError",
-    "ValidationIssue",
-    "build_models",
-    "logical_rule",
-    "models_folder",
-    "qual_document",
-    "read_document",
-    "read_sbml",
-    "read_sbml_string",
-    "sbml_document",
-    "validate_document",
-    "write_antimony",
-    "write_graphml",
-    "write_qual",
-    "write_sbml",
-]
+if __name__ != "mbaxis.sbml":
+    # The folder sits at the top of the repository, where `import sbml` could find it; the
+    # installed name is the only one its imports work under.
+    raise ImportError(f"import mbaxis.sbml, not {__name__} (the layers install under mbaxis)")
+
+# Names load on first use (SPEC 1), so importing one module does not import them all; the stub
+# beside this file lists them for readers and type checkers.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

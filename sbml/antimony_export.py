@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import antimony
 
-from network import Model
-from sbml.core import write_sbml
-from sbml.errors import SBMLError
+from mbaxis.network import Model
+from mbaxis.sbml.core import write_sbml
+from mbaxis.sbml.errors import SBMLError
 
 __all__ = ["write_antimony"]
 

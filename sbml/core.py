@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import libsbml
 
-from network import (
+from mbaxis.network import (
     Equations,
     InteractionRow,
     Model,
@@ -21,10 +21,10 @@ from network import (
     SpeciesRow,
     build_equations,
 )
-from sbml.annotations import curie_to_uri, element, reference_to_uri, xhtml_notes
-from sbml.libsbml_calls import check
-from sbml.math import to_math_ast
-from sbml.units import add_unit_definition, species_units
+from mbaxis.sbml.annotations import curie_to_uri, element, reference_to_uri, xhtml_notes
+from mbaxis.sbml.libsbml_calls import check
+from mbaxis.sbml.math import to_math_ast
+from mbaxis.sbml.units import add_unit_definition, species_units
 
 __all__ = ["HISTORY_DATE", "sbml_document", "set_model_history", "write_sbml"]
 
@@ -185,7 +185,7 @@ def write_sbml(model: Model) -> str:
 
     Examples
     --------
-    >>> from network import load_model
+    >>> from mbaxis.network import load_model
     >>> write_sbml(load_model()).startswith('<?xml version="1.0" encoding="UTF-8"?>')
     True
     """

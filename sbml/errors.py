@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from network.errors import ModelError
+from mbaxis.network.errors import ModelError
 
 __all__ = ["SBMLError", "SBMLValidationError", "ValidationIssue"]
 

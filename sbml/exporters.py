@@ -1,25 +1,32 @@
-"""One name per export format, and the build of the committed files in ``sbml/models/``."""
+"""One name per export format, and the build of the committed files in ``sbml/models/``.
+
+Each writer is imported when it is used (they pull in libsbml or antimony), so listing the
+formats, as ``mbaxis export --help`` does, costs nothing.
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from network import Model, load_model
-from sbml.antimony_export import write_antimony
-from sbml.core import write_sbml
-from sbml.graphml import write_graphml
-from sbml.qual import write_qual
+from mbaxis.sbml.errors import SBMLError
 
-__all__ = ["COMMITTED_FILES", "EXPORTERS", "build_models", "models_folder"]
+if TYPE_CHECKING:
+    from mbaxis.network import Model
 
-#: Export format name -> function writing the model in that format.
-EXPORTERS: dict[str, Callable[[Model], str]] = {
-    "sbml": write_sbml,
-    "qual": write_qual,
-    "antimony": write_antimony,
-    "graphml": write_graphml,
+__all__ = ["COMMITTED_FILES", "FORMATS", "build_models", "export", "models_folder"]
+
+#: Export format -> the module and function that write the model in that format.
+_WRITERS: dict[str, tuple[str, str]] = {
+    "sbml": ("mbaxis.sbml.core", "write_sbml"),
+    "qual": ("mbaxis.sbml.qual", "write_qual"),
+    "antimony": ("mbaxis.sbml.antimony_export", "write_antimony"),
+    "graphml": ("mbaxis.sbml.graphml", "write_graphml"),
 }
+#: The export formats, by name.
+FORMATS = tuple(_WRITERS)
 
 #: The generated files committed under ``sbml/models/``, by format.
 COMMITTED_FILES = {
@@ -30,6 +37,26 @@ COMMITTED_FILES = {
 }
 
 
+def export(model: Model, format: str) -> str:
+    """The model as text in ``format`` (one of :data:`FORMATS`).
+
+    Examples
+    --------
+    >>> from mbaxis.network import load_model
+    >>> export(load_model(), "antimony").startswith("//")
+    True
+    >>> export(load_model(), "xlsx")
+    Traceback (most recent call last):
+    ...
+    mbaxis.sbml.errors.SBMLError: unknown export format 'xlsx'; formats: sbml, qual, ...
+    """
+    if format not in _WRITERS:
+        raise SBMLError(f"unknown export format '{format}'; formats: {', '.join(FORMATS)}")
+    module, name = _WRITERS[format]
+    writer: Callable[[Model], str] = getattr(importlib.import_module(module), name)
+    return writer(model)
+
+
 def models_folder() -> Path:
     """The folder of the committed model files (``sbml/models``)."""
     return Path(__file__).parent / "models"
@@ -38,8 +65,10 @@ def models_folder() -> Path:
 def build_models(model: Model | None = None, folder: Path | None = None) -> list[Path]:
     """Write every committed model file; returns the paths written.
 
-    Run as ``python -m sbml build``; a test fails when the committed files are stale.
+    Run as ``python -m mbaxis.sbml build``; a test fails when the committed files are stale.
     """
+    from mbaxis.network import load_model
+
     model = model or load_model()
     folder = folder or models_folder()
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,7 +76,7 @@ def build_models(model: Model | None = None, folder: Path | None = None) -> list
     for kind, name in COMMITTED_FILES.items():
         path = folder / name
         temporary = path.with_suffix(path.suffix + ".tmp")
-        temporary.write_text(EXPORTERS[kind](model), encoding="utf-8")
+        temporary.write_text(export(model, kind), encoding="utf-8")
         temporary.replace(path)
         written.append(path)
     return written

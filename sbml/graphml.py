@@ -6,7 +6,7 @@ import io
 
 import networkx as nx
 
-from network import Model, to_digraph
+from mbaxis.network import Model, to_digraph
 
 __all__ = ["write_graphml"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import libsbml
 
-from sbml.errors import SBMLError
+from mbaxis.sbml.errors import SBMLError
 
 __all__ = ["check"]
 
@@ -20,7 +20,7 @@ def check(code: int | None, what: str) -> None:
     >>> check(libsbml.LIBSBML_INVALID_ATTRIBUTE_VALUE, "set id of 'x y'")
     Traceback (most recent call last):
     ...
-    sbml.errors.SBMLError: libsbml could not set id of 'x y': ...
+    mbaxis.sbml.errors.SBMLError: libsbml could not set id of 'x y': ...
     """
     if code is None or code == libsbml.LIBSBML_OPERATION_SUCCESS:
         return

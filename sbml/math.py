@@ -12,7 +12,7 @@ import libsbml
 import sympy as sp
 from sympy.printing.str import StrPrinter
 
-from sbml.errors import SBMLError
+from mbaxis.sbml.errors import SBMLError
 
 __all__ = ["to_l3_formula", "to_math_ast"]
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import libsbml
 
-from network import Model
-from sbml.annotations import curie_to_uri, reference_to_uri, xhtml_notes
-from sbml.core import set_model_history
-from sbml.libsbml_calls import check
+from mbaxis.network import Model
+from mbaxis.sbml.annotations import curie_to_uri, reference_to_uri, xhtml_notes
+from mbaxis.sbml.core import set_model_history
+from mbaxis.sbml.libsbml_calls import check
 
 __all__ = ["logical_rule", "qual_document", "write_qual"]
 

@@ -15,12 +15,18 @@ from typing import Any
 
 import libsbml
 
-from network import Model
-from network.model import TableRecords, build_model
-from network.schema import INTERACTION_COLUMNS, LAWS, MECHANISMS, PARAMETER_COLUMNS, SPECIES_COLUMNS
-from sbml.annotations import NAMESPACE, uri_to_curie
-from sbml.errors import SBMLError
-from sbml.validation import read_document
+from mbaxis.network import Model
+from mbaxis.network.model import TableRecords, build_model
+from mbaxis.network.schema import (
+    INTERACTION_COLUMNS,
+    LAWS,
+    MECHANISMS,
+    PARAMETER_COLUMNS,
+    SPECIES_COLUMNS,
+)
+from mbaxis.sbml.annotations import NAMESPACE, uri_to_curie
+from mbaxis.sbml.errors import SBMLError
+from mbaxis.sbml.validation import read_document
 
 __all__ = ["read_sbml", "read_sbml_string"]
 

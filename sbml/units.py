@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import libsbml
 
-from network.units import UNITS, Unit, UnitTerm
-from sbml.libsbml_calls import check
+from mbaxis.network.units import UNITS, Unit, UnitTerm
+from mbaxis.sbml.libsbml_calls import check
 
 __all__ = ["SpeciesUnits", "add_unit_definition", "species_units", "unit_id"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import libsbml
 
-from sbml.errors import SBMLError, SBMLValidationError, ValidationIssue
+from mbaxis.sbml.errors import SBMLError, SBMLValidationError, ValidationIssue
 
 __all__ = ["read_document", "validate_document"]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from network import Model, bundled_model_path, load_model
+from mbaxis.network import Model, bundled_model_path, load_model
 
 TableEditor = Callable[[str, Callable[[list[dict[str, str]]], None]], None]
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.protocols import make_protocol, parse_protocol
-from analysis.simulation import Simulator
-from network import Model
+from mbaxis.analysis.protocols import make_protocol, parse_protocol
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.network import Model
 from tests.contract import CONTRACT_SPECIES
 
 

@@ -15,15 +15,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cli import main
-from analysis.errors import SimulationError
-from analysis.executor import Task, run_tasks
-from analysis.knockout import epistasis, influence_matrix, knockout_scan, knockout_targets
-from analysis.perturbations import Perturbation
-from analysis.protocols import make_protocol
-from analysis.simulation import Simulator
-from analysis.structure import concordance, graph_prediction, logical_levels
-from network import Model
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.executor import Task, run_tasks
+from mbaxis.analysis.knockout import epistasis, influence_matrix, knockout_scan, knockout_targets
+from mbaxis.analysis.perturbations import Perturbation
+from mbaxis.analysis.protocols import make_protocol
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.structure import concordance, graph_prediction, logical_levels
+from mbaxis.cli import main
+from mbaxis.network import Model
 
 EXERCISE = make_protocol("aerobic", duration_min=60.0, intensity=0.7)
 
@@ -153,7 +153,7 @@ def test_killed_scan_resumes_to_the_same_table(tmp_path: Path) -> None:
     command = [
         sys.executable,
         "-m",
-        "analysis.cli",
+        "mbaxis",
         "knockout",
         "--double",
         "--readout",

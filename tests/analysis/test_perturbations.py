@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import PerturbationError
-from analysis.perturbations import (
+from mbaxis.analysis.errors import PerturbationError
+from mbaxis.analysis.perturbations import (
     Perturbation,
     apply_perturbations,
     parse_perturbation,
     perturbation_from_mapping,
 )
-from network import Model, UnknownInteractionError, UnknownSpeciesError
+from mbaxis.network import Model, UnknownInteractionError, UnknownSpeciesError
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.errors import ProtocolError
-from analysis.protocols import (
+from mbaxis.analysis.errors import ProtocolError
+from mbaxis.analysis.protocols import (
     PROTOCOLS,
     make_protocol,
     parse_protocol,

@@ -11,9 +11,8 @@ import matplotlib
 import numpy as np
 import pytest
 
-from analysis.errors import SimulationError
-from analysis.plots import plot_importance_on_graph, plot_scan, plot_sobol, plot_tornado
-from analysis.sensitivity import (
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.sensitivity import (
     LOCAL_STEP,
     Question,
     default_question,
@@ -22,9 +21,10 @@ from analysis.sensitivity import (
     parameter_scan,
     sobol_indices,
 )
-from analysis.simulation import simulate
-from analysis.statistics import compute_statistic
-from network import Model, ModelError, to_digraph
+from mbaxis.analysis.simulation import simulate
+from mbaxis.analysis.statistics import compute_statistic
+from mbaxis.network import Model, ModelError, to_digraph
+from mbaxis.plots import plot_importance_on_graph, plot_scan, plot_sobol, plot_tornado
 
 matplotlib.use("Agg")
 
@@ -109,7 +109,7 @@ def _cli(*arguments: str) -> str:
         [
             sys.executable,
             "-m",
-            "analysis.cli",
+            "mbaxis",
             "sensitivity",
             "--method",
             "sobol",
@@ -169,6 +169,6 @@ def test_bad_requests_are_named(model: Model) -> None:
     with pytest.raises(ModelError, match=r"n must be a power of 2"):
         sobol_indices(model, default_question(), parameters=PINNED, n=100)
     with pytest.raises(SimulationError, match=r"unknown or fixed parameter 'brain__HDAC__rest'"):
-        from analysis.simulation import Simulator
+        from mbaxis.analysis.simulation import Simulator
 
         Simulator(model).run(parameters={"brain__HDAC__rest": 2.0})

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.errors import SimulationError
-from analysis.perturbations import parse_perturbation
-from analysis.protocols import make_protocol, parse_protocol
-from analysis.simulation import Simulator, simulate
-from network import Model
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.perturbations import parse_perturbation
+from mbaxis.analysis.protocols import make_protocol, parse_protocol
+from mbaxis.analysis.simulation import Simulator, simulate
+from mbaxis.network import Model
 from tests.contract import CONTRACT_SPECIES
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.cli import main
-from analysis.observations import ObservationError, load_observations
-from analysis.validation import score, shuffled_model, validate
-from network import Model
+from mbaxis.analysis.observations import ObservationError, load_observations
+from mbaxis.analysis.validation import score, shuffled_model, validate
+from mbaxis.cli import main
+from mbaxis.network import Model
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_wrong_readout_is_a_miss_that_names_the_entry(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "analysis.cli",
+            "mbaxis",
             "validate",
             "--observations",
             str(path),

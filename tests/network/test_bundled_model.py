@@ -5,9 +5,9 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from network import Model, signed_paths, to_digraph
-from network.schema import REFERENCE_PATTERN
-from network.units import parse_unit
+from mbaxis.network import Model, signed_paths, to_digraph
+from mbaxis.network.schema import REFERENCE_PATTERN
+from mbaxis.network.units import parse_unit
 from tests.contract import CONTRACT_EDGES, CONTRACT_SPECIES, REQUIRED_COMPARTMENTS
 
 

@@ -8,12 +8,11 @@ from functools import cache
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from scipy.integrate import solve_ivp
 
-from network import Equations, Model, build_equations, load_model
-from network.rate_laws import activation, inhibition
+from mbaxis.network import Equations, Model, build_equations, load_model
+from mbaxis.network.rate_laws import activation, inhibition
 
 
 @cache

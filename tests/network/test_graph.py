@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from network import (
+from mbaxis.network import (
     Model,
     UnknownSpeciesError,
     feedback_loops,

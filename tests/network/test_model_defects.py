@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from network import ModelDataError, load_model
+from mbaxis.network import ModelDataError, load_model
 from tests.conftest import TableEditor
 
 Rows = list[dict[str, str]]

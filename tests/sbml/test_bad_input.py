@@ -7,7 +7,7 @@ from pathlib import Path
 import antimony
 import pytest
 
-from sbml import SBMLError, SBMLValidationError, models_folder, read_sbml
+from mbaxis.sbml import SBMLError, SBMLValidationError, models_folder, read_sbml
 
 
 def _sbml_from_antimony(text: str) -> str:

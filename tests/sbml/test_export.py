@@ -9,11 +9,11 @@ import libsbml
 import networkx as nx
 import pytest
 
-from analysis.cli import main
-from network import Model
-from sbml import (
+from mbaxis.cli import main
+from mbaxis.network import Model
+from mbaxis.sbml import (
     COMMITTED_FILES,
-    EXPORTERS,
+    FORMATS,
     build_models,
     logical_rule,
     models_folder,
@@ -29,11 +29,11 @@ def _committed(kind: str) -> Path:
 
 
 def test_committed_files_are_fresh(tmp_path: Path) -> None:
-    """Fails when the tables changed and ``python -m sbml build`` was not rerun."""
+    """Fails when the tables changed and ``python -m mbaxis.sbml build`` was not rerun."""
     for path in build_models(folder=tmp_path):
         committed = models_folder() / path.name
         assert committed.read_bytes() == path.read_bytes(), (
-            f"{committed} is stale: run `python -m sbml build`"
+            f"{committed} is stale: run `python -m mbaxis.sbml build`"
         )
 
 
@@ -100,7 +100,7 @@ def test_round_trip_is_byte_identical(model: Model) -> None:
 
 
 def test_export_command_writes_the_committed_bytes(tmp_path: Path) -> None:
-    for kind in EXPORTERS:
+    for kind in FORMATS:
         target = tmp_path / f"x.{kind}"
         assert main(["export", kind, "--out", str(target)]) == 0
         assert target.read_bytes() == _committed(kind).read_bytes(), kind

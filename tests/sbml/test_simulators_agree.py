@@ -9,8 +9,8 @@ import pytest
 import roadrunner
 from scipy.integrate import solve_ivp
 
-from network import Equations, build_equations, load_model
-from sbml import COMMITTED_FILES, models_folder
+from mbaxis.network import Equations, build_equations, load_model
+from mbaxis.sbml import COMMITTED_FILES, models_folder
 
 SBML_PATH = models_folder() / COMMITTED_FILES["sbml"]
 PULSE = {"muscle__work_rate": 0.7, "plasma__lactate_infusion": 2.7, "brain__stress": 0.5}

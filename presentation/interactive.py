@@ -12,7 +12,7 @@ import re
 import networkx as nx
 from pyvis.network import Network
 
-from analysis.plots import KIND_COLOURS, network_layout
+from mbaxis.plots import KIND_COLOURS, network_layout
 
 __all__ = ["network_html"]
 

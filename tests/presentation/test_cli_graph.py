@@ -11,7 +11,7 @@ import matplotlib.image
 import numpy as np
 import pytest
 
-from analysis.cli import main
+from mbaxis.cli import main
 from tests.conftest import TableEditor
 from tests.contract import CONTRACT_EDGES, CONTRACT_SPECIES
 
@@ -57,7 +57,7 @@ def test_bad_model_exits_2_with_one_line_on_stderr(
 
     edit_table("species.tsv", change)
     completed = subprocess.run(
-        [sys.executable, "-m", "analysis.cli", "--model", str(model_copy), "graph", "--json"],
+        [sys.executable, "-m", "mbaxis", "--model", str(model_copy), "graph", "--json"],
         capture_output=True,
         text=True,
         check=False,

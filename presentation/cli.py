@@ -13,38 +13,24 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+from mbaxis.analysis.defaults import (
+    CHANGE_THRESHOLD,
+    DEFAULT_PROTOCOL,
+    DEFAULT_READOUT,
+    DEFAULT_READOUTS,
+    DEFAULT_STATISTIC,
+    PLOT_READOUTS,
+)
+from mbaxis.analysis.statistics import STATISTICS
+from mbaxis.network.errors import ModelError
+from mbaxis.sbml.exporters import FORMATS
 
-from analysis.errors import ProtocolError
-from analysis.executor import cpu_count
-from analysis.files import write_atomically, write_text_atomically
-from analysis.graph_summary import summarize_graph
-from analysis.knockout import DEFAULT_READOUTS, knockout_scan, records
-from analysis.observations import bundled_observations_path, load_observations
-from analysis.perturbations import parse_perturbation
-from analysis.plots import (
-    plot_knockout_heatmap,
-    plot_morris,
-    plot_network,
-    plot_sobol,
-    plot_timecourse,
-    plot_tornado,
-)
-from analysis.protocols import parse_protocol
-from analysis.sensitivity import (
-    Question,
-    local_sensitivity,
-    morris_screening,
-    sobol_indices,
-)
-from analysis.simulation import simulate
-from analysis.statistics import STATISTICS
-from analysis.validation import DEFAULT_THRESHOLD, validate
-from network import ModelError, load_model, to_digraph
-from sbml import EXPORTERS
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+# Each command imports what it needs when it runs: `mbaxis --help` loads nothing heavy.
 
 __all__ = ["main"]
 
@@ -73,7 +59,7 @@ def _build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export", help="write the model as SBML core, SBML-qual, Antimony or GraphML"
     )
-    export.add_argument("format", choices=sorted(EXPORTERS), help="the file format")
+    export.add_argument("format", choices=FORMATS, help="the file format")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument(
         "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
@@ -119,8 +105,8 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     knockout.add_argument(
         "--protocol",
-        default="aerobic(duration_min=60,intensity=0.7)",
-        help="the experiment (default: 60 min aerobic at 70%% VO2max)",
+        default=DEFAULT_PROTOCOL,
+        help="the experiment (default: %(default)s)",
     )
     knockout.add_argument(
         "--readout",
@@ -131,7 +117,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     knockout.add_argument("--double", action="store_true", help="also every pair")
     knockout.add_argument("--edges", action="store_true", help="block edges instead of nodes")
-    knockout.add_argument("--statistic", default="max", choices=sorted(STATISTICS))
+    knockout.add_argument("--statistic", default=DEFAULT_STATISTIC, choices=sorted(STATISTICS))
     knockout.add_argument(
         "--window",
         nargs=2,
@@ -142,7 +128,7 @@ def _build_parser() -> argparse.ArgumentParser:
     knockout.add_argument(
         "--threshold",
         type=float,
-        default=0.05,
+        default=CHANGE_THRESHOLD,
         help="relative change that counts as a change (default 0.05)",
     )
     knockout.add_argument("--jobs", type=int, default=1, help="worker processes")
@@ -167,7 +153,7 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--threshold",
         type=float,
-        default=DEFAULT_THRESHOLD,
+        default=CHANGE_THRESHOLD,
         help="relative change that counts as a change, for entries that set none",
     )
     check.add_argument(
@@ -187,9 +173,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "sensitivity", help="which parameters decide a readout: local, Morris or Sobol"
     )
     sense.add_argument("--method", choices=("local", "morris", "sobol"), default="local")
-    sense.add_argument("--protocol", default="aerobic(duration_min=60,intensity=0.7)")
-    sense.add_argument("--readout", default="brain__BDNF_mRNA", metavar="ID")
-    sense.add_argument("--statistic", default="max", choices=sorted(STATISTICS))
+    sense.add_argument("--protocol", default=DEFAULT_PROTOCOL)
+    sense.add_argument("--readout", default=DEFAULT_READOUT, metavar="ID")
+    sense.add_argument("--statistic", default=DEFAULT_STATISTIC, choices=sorted(STATISTICS))
     sense.add_argument("--window", nargs=2, type=float, metavar=("A", "B"))
     sense.add_argument(
         "--n",
@@ -240,10 +226,14 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-DEFAULT_PLOT_READOUTS = ("plasma__lactate", "serum__BDNF", "plasma__proBDNF", "brain__BDNF_mRNA")
-
-
 def _simulate_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.perturbations import parse_perturbation
+    from mbaxis.analysis.protocols import parse_protocol
+    from mbaxis.analysis.simulation import simulate
+    from mbaxis.files import write_atomically
+    from mbaxis.network import load_model
+    from mbaxis.plots import plot_timecourse
+
     model = load_model(args.model)
     protocols = [parse_protocol(text) for text in args.protocols]
     perturbations = [parse_perturbation(text) for text in args.perturb]
@@ -253,7 +243,7 @@ def _simulate_command(args: argparse.Namespace) -> int:
     if args.out:
         write_atomically(args.out, lambda tmp: course.to_csv(tmp, index_label="time"))
     if args.plot:
-        readouts = args.readout or list(DEFAULT_PLOT_READOUTS)
+        readouts = args.readout or list(PLOT_READOUTS)
         _save_figure(args.plot, (10, 5.5), lambda ax: plot_timecourse(course, readouts, ax=ax))
     if args.json:
         readouts = args.readout or list(course.columns)
@@ -283,6 +273,19 @@ def _simulate_command(args: argparse.Namespace) -> int:
 
 
 def _sensitivity_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.executor import cpu_count
+    from mbaxis.analysis.knockout import records
+    from mbaxis.analysis.protocols import parse_protocol
+    from mbaxis.analysis.sensitivity import (
+        Question,
+        local_sensitivity,
+        morris_screening,
+        sobol_indices,
+    )
+    from mbaxis.files import write_atomically, write_text_atomically
+    from mbaxis.network import load_model
+    from mbaxis.plots import plot_morris, plot_sobol, plot_tornado
+
     model = load_model(args.model)
     question = Question(
         parse_protocol(args.protocol),
@@ -350,7 +353,9 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
 
 
 def _report_command(args: argparse.Namespace) -> int:
-    from analysis.report import ReportSettings, build_report
+    from mbaxis.analysis.executor import cpu_count
+    from mbaxis.network import load_model
+    from mbaxis.report import ReportSettings, build_report
 
     settings = ReportSettings(
         jobs=args.jobs if args.jobs is not None else cpu_count(),
@@ -372,6 +377,11 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _validate_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.observations import bundled_observations_path, load_observations
+    from mbaxis.analysis.validation import validate
+    from mbaxis.files import write_text_atomically
+    from mbaxis.network import load_model
+
     model = load_model(args.model)
     files = args.observations or [str(bundled_observations_path())]
     observations = [o for path in files for o in load_observations(path)]
@@ -420,6 +430,13 @@ def _validate_command(args: argparse.Namespace) -> int:
 
 
 def _knockout_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.errors import ProtocolError
+    from mbaxis.analysis.knockout import knockout_scan, records
+    from mbaxis.analysis.protocols import parse_protocol
+    from mbaxis.files import write_atomically, write_text_atomically
+    from mbaxis.network import load_model
+    from mbaxis.plots import plot_knockout_heatmap
+
     model = load_model(args.model)
     protocol = parse_protocol(args.protocol)
     if args.resume and not args.out:
@@ -488,6 +505,10 @@ def _finite(value: float) -> float | None:
 
 
 def _graph_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.graph_summary import summarize_graph
+    from mbaxis.network import load_model, to_digraph
+    from mbaxis.plots import plot_network
+
     graph = to_digraph(load_model(args.model))
     summary = summarize_graph(graph)
     if args.plot:
@@ -505,6 +526,10 @@ def _save_figure(path: str, size: tuple[float, float], draw: Callable[[Axes], ob
 
     Figures are made without pyplot, so the command never selects a display backend.
     """
+    from matplotlib.figure import Figure
+
+    from mbaxis.files import write_atomically
+
     figure = Figure(figsize=size)
     draw(figure.subplots())
     suffix = Path(path).suffix.lstrip(".") or "png"
@@ -514,7 +539,11 @@ def _save_figure(path: str, size: tuple[float, float], draw: Callable[[Axes], ob
 
 
 def _export_command(args: argparse.Namespace) -> int:
-    text = EXPORTERS[args.format](load_model(args.model))
+    from mbaxis.files import write_text_atomically
+    from mbaxis.network import load_model
+    from mbaxis.sbml.exporters import export
+
+    text = export(load_model(args.model), args.format)
     if args.out:
         write_text_atomically(args.out, text)
     if args.json:

@@ -14,10 +14,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from analysis.plots import plot_network
-from analysis.report import ReportSettings, build_report
-from network import Model, to_digraph
-from sbml import COMMITTED_FILES, models_folder
+from mbaxis.network import Model, to_digraph
+from mbaxis.plots import plot_network
+from mbaxis.report import ReportSettings, build_report
+from mbaxis.sbml import COMMITTED_FILES, models_folder
 from tests.contract import CONTRACT_SPECIES
 
 

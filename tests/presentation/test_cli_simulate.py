@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.cli import main
+from mbaxis.cli import main
 from tests.contract import CONTRACT_SPECIES
 
 
@@ -80,7 +80,7 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
 )
 def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "analysis.cli", *arguments],
+        [sys.executable, "-m", "mbaxis", *arguments],
         capture_output=True,
         text=True,
         check=False,

@@ -22,16 +22,22 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
-from analysis.files import write_atomically, write_text_atomically
-from analysis.graph_summary import summarize_graph
-from analysis.interactive import network_html
-from analysis.knockout import (
+from mbaxis.analysis.graph_summary import summarize_graph
+from mbaxis.analysis.knockout import (
     epistasis,
     influence_matrix,
     knockout_scan,
 )
-from analysis.observations import load_observations
-from analysis.plots import (
+from mbaxis.analysis.observations import load_observations
+from mbaxis.analysis.protocols import make_protocol, parse_protocol
+from mbaxis.analysis.sensitivity import default_question, local_sensitivity, sobol_indices
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.structure import agreement, concordance
+from mbaxis.analysis.validation import Scorecard, validate
+from mbaxis.files import write_atomically, write_text_atomically
+from mbaxis.interactive import network_html
+from mbaxis.network import Model, load_model, to_digraph
+from mbaxis.plots import (
     plot_epistasis,
     plot_importance_on_graph,
     plot_knockout_heatmap,
@@ -40,13 +46,7 @@ from analysis.plots import (
     plot_timecourse,
     plot_tornado,
 )
-from analysis.protocols import make_protocol, parse_protocol
-from analysis.sensitivity import default_question, local_sensitivity, sobol_indices
-from analysis.simulation import Simulator
-from analysis.structure import agreement, concordance
-from analysis.validation import Scorecard, validate
-from network import Model, load_model, to_digraph
-from sbml import COMMITTED_FILES, EXPORTERS
+from mbaxis.sbml import COMMITTED_FILES, export
 
 __all__ = ["REPORT_PROTOCOLS", "ReportSettings", "build_report", "plot_scorecard"]
 
@@ -420,7 +420,7 @@ def _validation(
 def _model_files(report: _Report, model: Model) -> None:
     for kind, name in COMMITTED_FILES.items():
         path = report.out / "model" / name
-        write_text_atomically(path, EXPORTERS[kind](model))
+        write_text_atomically(path, export(model, kind))
         report.files.append(str(path.relative_to(report.out)))
 
 

@@ -1,0 +1,35 @@
+"""Type stub of the lazily loaded names of mbaxis.network (see __init__.py)."""
+
+from .equations import (
+    Equations as Equations,
+    ParameterInfo as ParameterInfo,
+    Reaction as Reaction,
+    build_equations as build_equations,
+)
+from .errors import (
+    ModelDataError as ModelDataError,
+    ModelError as ModelError,
+    Problem as Problem,
+    UnitError as UnitError,
+    UnknownInteractionError as UnknownInteractionError,
+    UnknownSpeciesError as UnknownSpeciesError,
+)
+from .graph import (
+    FeedbackLoop as FeedbackLoop,
+    SignedPath as SignedPath,
+    feedback_loops as feedback_loops,
+    from_digraph as from_digraph,
+    signed_paths as signed_paths,
+    to_digraph as to_digraph,
+)
+from .model import (
+    Compartment as Compartment,
+    Model as Model,
+    bundled_model_path as bundled_model_path,
+    load_model as load_model,
+)
+from .schema import (
+    InteractionRow as InteractionRow,
+    ParameterRow as ParameterRow,
+    SpeciesRow as SpeciesRow,
+)

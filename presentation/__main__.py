@@ -1,0 +1,5 @@
+"""``python -m mbaxis``: the ``mbaxis`` command."""
+
+from mbaxis.cli import main
+
+raise SystemExit(main())
