@@ -1,4 +1,8 @@
-"""mbaxis ``analysis``: questions asked of the model, its plots and the ``mbaxis`` command.
+"""mbaxis ``analysis``: experiments run on the model, and the studies that ask questions of it.
+
+Three kinds of module: the experiment language (protocols, perturbations, subjects,
+observations, statistics, scenarios), the engine (simulation, the compiled-model cache,
+evaluation, the executor) and the studies (knock-outs, sensitivity, validation, structure).
 
 Examples
 --------

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from mbaxis.network.errors import ModelError
 
-__all__ = ["PerturbationError", "ProtocolError", "SimulationError"]
+__all__ = [
+    "PerturbationError",
+    "ProtocolError",
+    "ScenarioError",
+    "SimulationError",
+    "SubjectError",
+]
 
 
 class ProtocolError(ModelError, ValueError):
@@ -17,3 +23,12 @@ class PerturbationError(ModelError, ValueError):
 
 class SimulationError(ModelError, RuntimeError):
     """The integrator failed; the message names the protocols and perturbations."""
+
+
+class ScenarioError(ModelError, ValueError):
+    """A scenario that cannot be asked: an unknown statistic, a window that ends before it
+    starts, no readouts."""
+
+
+class SubjectError(ModelError, ValueError):
+    """An unknown subject key or value, or a subject the model cannot represent yet."""

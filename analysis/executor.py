@@ -1,9 +1,10 @@
-"""Running batches of simulations: the one executor of knock-out and sensitivity scans.
+"""Running batches of simulations: the one executor of every scan.
 
-Each worker process compiles the model once (:class:`analysis.simulation.Simulator`) and runs
-many tasks on it. Results stream to a checkpoint file (one JSON line per finished task), so an
-interrupted scan resumes where it stopped; the final order of results is the order of the
-tasks, whatever order the workers finished in.
+Each worker process compiles the model once (:class:`mbaxis.analysis.simulation.Simulator`,
+from the compiled-model cache when it can) and runs many tasks on it. Results stream to a
+checkpoint file (one JSON line per finished task), so an interrupted scan resumes where it
+stopped; the final order of results is the order of the tasks, whatever order the workers
+finished in.
 """
 
 from __future__ import annotations
@@ -16,28 +17,32 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Generic, TextIO, TypeVar
 
 from tqdm import tqdm
 
 from mbaxis.analysis.errors import SimulationError
-from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.model_cache import model_sbml
+from mbaxis.analysis.simulation import Simulator, SimulatorSettings
 from mbaxis.network import Model
-from mbaxis.sbml import write_sbml
 
-__all__ = ["Task", "Work", "cpu_count", "run_tasks"]
+__all__ = ["Row", "Task", "Work", "cpu_count", "run_tasks"]
 
-#: A task's work: a top-level function of the worker's simulator and the task's payload,
-#: returning result rows (JSON-serialisable dicts).
-Work = Callable[[Simulator, Any], list[dict[str, Any]]]
+#: What a task returns: JSON-serialisable rows (they are written to the checkpoint).
+Row = dict[str, Any]
+Payload = TypeVar("Payload")
+#: A task's work: a top-level function of the worker's simulator and the task's payload.
+Work = Callable[[Simulator, Payload], list[Row]]
 
 
 @dataclass(frozen=True)
-class Task:
-    """One unit of a batch: a unique ``key`` and a picklable ``payload`` for the work function."""
+class Task(Generic[Payload]):
+    """One unit of a batch: a unique ``key``, a picklable ``payload`` for the work function,
+    and its ``size`` on the progress bar (how many simulations or scenarios it holds)."""
 
     key: str
-    payload: Any
+    payload: Payload
+    size: int = 1
 
 
 # --- workers -----------------------------------------------------------------------------------
@@ -45,19 +50,29 @@ class Task:
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(model: Model, sbml: str, work: Work) -> None:
-    _WORKER["simulator"] = Simulator(model, sbml=sbml)
+def _simulator(model: Model, sbml: str, settings: SimulatorSettings) -> Simulator:
+    return Simulator(
+        model,
+        sbml=sbml,
+        signs_as_parameters=settings.signs_as_parameters,
+        rtol=settings.rtol,
+        atol=settings.atol,
+    )
+
+
+def _start_worker(model: Model, sbml: str, work: Work[Any], settings: SimulatorSettings) -> None:
+    _WORKER["simulator"] = _simulator(model, sbml, settings)
     _WORKER["work"] = work
 
 
-def _run_in_worker(task: Task) -> tuple[str, list[dict[str, Any]]]:
+def _run_in_worker(task: Task[Any]) -> tuple[str, list[Row]]:
     return task.key, _WORKER["work"](_WORKER["simulator"], task.payload)
 
 
 # --- checkpoints -------------------------------------------------------------------------------
 
 
-def _fingerprint(sbml: str, tasks: Sequence[Task], work: Work) -> str:
+def _fingerprint(sbml: str, tasks: Sequence[Task[Any]], work: Work[Any]) -> str:
     digest = hashlib.sha256(sbml.encode())
     digest.update(f"{work.__module__}.{work.__qualname__}".encode())
     for task in tasks:
@@ -65,8 +80,8 @@ def _fingerprint(sbml: str, tasks: Sequence[Task], work: Work) -> str:
     return digest.hexdigest()
 
 
-def _read_checkpoint(path: Path, fingerprint: str) -> dict[str, list[dict[str, Any]]]:
-    done: dict[str, list[dict[str, Any]]] = {}
+def _read_checkpoint(path: Path, fingerprint: str) -> dict[str, list[Row]]:
+    done: dict[str, list[Row]] = {}
     with path.open(encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     if not lines:
@@ -108,16 +123,18 @@ def _open_checkpoint(path: Path, fingerprint: str, resume: bool) -> TextIO:
 
 def run_tasks(
     model: Model,
-    tasks: Sequence[Task],
-    work: Work,
+    tasks: Sequence[Task[Payload]],
+    work: Work[Payload],
     *,
     jobs: int = 1,
     checkpoint: str | Path | None = None,
     resume: bool = False,
     progress: bool = True,
     description: str = "simulations",
+    unit: str = "sim",
     scheduler: str | None = None,
-) -> list[dict[str, Any]]:
+    settings: SimulatorSettings | None = None,
+) -> list[Row]:
     """Run ``work`` on every task and return all result rows, in task order.
 
     Parameters
@@ -141,41 +158,45 @@ def run_tasks(
         Run on a Dask distributed cluster instead: a scheduler address (``tcp://host:8786``),
         or ``"local"`` for a ``LocalCluster`` of ``jobs`` single-threaded worker processes.
         Each Dask worker compiles the model once too.
+    settings : SimulatorSettings, optional
+        The build and the tolerances every worker's simulator uses (default: the defaults).
     """
+    settings = settings or SimulatorSettings()
     if jobs < 1:
         raise SimulationError(f"jobs must be at least 1; got {jobs}")
     keys = [task.key for task in tasks]
     if len(set(keys)) != len(keys):
         raise SimulationError("task keys must be unique")
-    sbml = write_sbml(model)
-    fingerprint = _fingerprint(sbml, tasks, work)
+    sbml = model_sbml(model, signs_as_parameters=settings.signs_as_parameters)
+    fingerprint = _fingerprint(f"{sbml}{settings}", tasks, work)
     path = Path(checkpoint) if checkpoint is not None else None
-    done: dict[str, list[dict[str, Any]]] = {}
+    done: dict[str, list[Row]] = {}
     if path is not None and resume and path.exists():
         done = _read_checkpoint(path, fingerprint)
     remaining = [task for task in tasks if task.key not in done]
     handle = _open_checkpoint(path, fingerprint, resume) if path is not None else None
+    sizes = {task.key: task.size for task in tasks}
     bar = tqdm(
-        total=len(tasks),
-        initial=len(done),
+        total=sum(sizes.values()),
+        initial=sum(sizes[key] for key in done if key in sizes),
         desc=description,
-        unit="sim",
+        unit=unit,
         file=sys.stderr,
         disable=not progress,
         dynamic_ncols=True,
     )
     try:
         results = (
-            _dask_results(model, sbml, remaining, work, jobs, scheduler)
+            _dask_results(model, sbml, remaining, work, jobs, scheduler, settings)
             if scheduler
-            else _results(model, sbml, remaining, work, jobs)
+            else _results(model, sbml, remaining, work, jobs, settings)
         )
         for key, rows in results:
             done[key] = rows
             if handle is not None:
                 handle.write(json.dumps({"key": key, "rows": rows}) + "\n")
                 handle.flush()
-            bar.update(1)
+            bar.update(sizes[key])
     finally:
         bar.close()
         if handle is not None:
@@ -184,19 +205,26 @@ def run_tasks(
 
 
 def _results(
-    model: Model, sbml: str, tasks: list[Task], work: Work, jobs: int
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    model: Model,
+    sbml: str,
+    tasks: list[Task[Payload]],
+    work: Work[Payload],
+    jobs: int,
+    settings: SimulatorSettings,
+) -> Iterator[tuple[str, list[Row]]]:
     if not tasks:
         return
     if jobs == 1:
-        simulator = Simulator(model, sbml=sbml)
+        simulator = _simulator(model, sbml, settings)
         for task in tasks:
             yield task.key, work(simulator, task.payload)
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["mbaxis.analysis.simulation"])
     chunk = max(1, min(16, len(tasks) // (jobs * 8)))
-    with context.Pool(jobs, initializer=_start_worker, initargs=(model, sbml, work)) as pool:
+    with context.Pool(
+        jobs, initializer=_start_worker, initargs=(model, sbml, work, settings)
+    ) as pool:
         try:
             yield from pool.imap_unordered(_run_in_worker, tasks, chunksize=chunk)
         finally:
@@ -207,17 +235,23 @@ _DASK_SIMULATORS: dict[str, Simulator] = {}
 
 
 def _run_on_dask_worker(
-    task: Task, model: Model, sbml: str, work: Work
-) -> tuple[str, list[dict[str, Any]]]:
-    digest = hashlib.sha256(sbml.encode()).hexdigest()
-    if digest not in _DASK_SIMULATORS:  # compiled once per worker process
-        _DASK_SIMULATORS[digest] = Simulator(model, sbml=sbml)
-    return task.key, work(_DASK_SIMULATORS[digest], task.payload)
+    task: Task[Payload], model: Model, sbml: str, work: Work[Payload], settings: SimulatorSettings
+) -> tuple[str, list[Row]]:
+    key = f"{hashlib.sha256(sbml.encode()).hexdigest()}-{settings}"
+    if key not in _DASK_SIMULATORS:  # compiled once per worker process
+        _DASK_SIMULATORS[key] = _simulator(model, sbml, settings)
+    return task.key, work(_DASK_SIMULATORS[key], task.payload)
 
 
 def _dask_results(
-    model: Model, sbml: str, tasks: list[Task], work: Work, jobs: int, scheduler: str
-) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    model: Model,
+    sbml: str,
+    tasks: list[Task[Payload]],
+    work: Work[Payload],
+    jobs: int,
+    scheduler: str,
+    settings: SimulatorSettings,
+) -> Iterator[tuple[str, list[Row]]]:
     if not tasks:
         return
     from distributed import Client, LocalCluster, as_completed
@@ -236,6 +270,7 @@ def _dask_results(
                 model=model_future,
                 sbml=sbml_future,
                 work=work,
+                settings=settings,
                 pure=False,
             )
             for future in as_completed(futures):

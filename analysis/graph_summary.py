@@ -8,12 +8,10 @@ from typing import Any
 
 import networkx as nx
 
+from mbaxis.analysis.defaults import GRAPH_TARGETS
 from mbaxis.network import SignedPath, feedback_loops, signed_paths
 
-__all__ = ["DEFAULT_TARGETS", "GraphSummary", "summarize_graph"]
-
-#: The readouts whose input paths ``mbaxis graph`` lists.
-DEFAULT_TARGETS = ("brain__BDNF_mRNA", "brain__pTrkB")
+__all__ = ["GraphSummary", "summarize_graph"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +86,7 @@ class GraphSummary:
         return "\n".join(lines)
 
 
-def summarize_graph(graph: nx.DiGraph, targets: tuple[str, ...] = DEFAULT_TARGETS) -> GraphSummary:
+def summarize_graph(graph: nx.DiGraph, targets: tuple[str, ...] = GRAPH_TARGETS) -> GraphSummary:
     """Count the graph's nodes and collect the signed paths from each input to ``targets``.
 
     Examples

@@ -12,15 +12,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mbaxis.analysis.executor import Task, run_tasks
+from mbaxis.analysis.defaults import (
+    CHANGE_THRESHOLD,
+    DEFAULT_PROTOCOL,
+    DEFAULT_READOUTS,
+    DEFAULT_STATISTIC,
+)
+from mbaxis.analysis.errors import ScenarioError
+from mbaxis.analysis.evaluation import evaluate_scenarios
 from mbaxis.analysis.perturbations import Perturbation
-from mbaxis.analysis.protocols import Protocol, make_protocol
-from mbaxis.analysis.simulation import Simulator, default_t_end
-from mbaxis.analysis.statistics import STATISTICS, compute_statistic
-from mbaxis.network import Model, ModelError
+from mbaxis.analysis.protocols import Protocol, parse_protocol
+from mbaxis.analysis.scenarios import Experiment, Scenario
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
+from mbaxis.network import Model
+from mbaxis.network.naming import EdgeId
 
 __all__ = [
-    "DEFAULT_READOUTS",
     "LOG2_FLOOR",
     "epistasis",
     "influence_matrix",
@@ -29,8 +36,6 @@ __all__ = [
     "records",
 ]
 
-#: Readouts a scan reports unless told otherwise.
-DEFAULT_READOUTS = ("brain__BDNF_mRNA", "brain__mBDNF", "brain__pTrkB", "serum__BDNF")
 #: The log2 ratio is log2((value + f) / (control + f)) with f = LOG2_FLOOR x |control|, so a
 #: readout knocked to zero gives a large but finite effect instead of minus infinity.
 LOG2_FLOOR = 1e-3
@@ -47,45 +52,11 @@ def knockout_targets(model: Model, targets: str = "nodes") -> list[Perturbation]
         return [Perturbation("knockout", s.id) for s in model.states]
     if targets == "edges":
         return [
-            Perturbation("inhibit", f"{e.source} -> {e.target}", 1.0)
+            Perturbation("inhibit", EdgeId(e.source, e.target), 1.0)
             for e in model.interactions
             if e.law != "measurement"
         ]
-    raise ModelError(f"targets must be 'nodes' or 'edges'; got '{targets}'")
-
-
-def _label(perturbation: Perturbation) -> str:
-    return perturbation.target
-
-
-def _evaluate(simulator: Simulator, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Work of one task: simulate, then the statistic of every readout."""
-    perturbations = payload["perturbations"]
-    try:
-        course = simulator.run(
-            payload["protocols"],
-            perturbations,
-            t_end=payload["t_end"],
-            times=payload["times"],
-            columns=payload["readouts"],
-        )
-        values = {
-            r: compute_statistic(course, r, payload["statistic"], payload["window"])
-            for r in payload["readouts"]
-        }
-        error = None
-    except ModelError as failure:
-        values = {r: math.nan for r in payload["readouts"]}
-        error = str(failure)
-    return [
-        {
-            "perturbations": [_label(p) for p in perturbations],
-            "readout": r,
-            "value": v,
-            "error": error,
-        }
-        for r, v in values.items()
-    ]
+    raise ScenarioError(f"targets must be 'nodes' or 'edges'; got '{targets}'")
 
 
 def _call(relative_change: float, threshold: float) -> str:
@@ -98,6 +69,26 @@ def _call(relative_change: float, threshold: float) -> str:
     return "no_change"
 
 
+def _tidy(
+    scenarios: Sequence[Scenario], outcomes: Sequence[Any], perturbation_sets: Sequence[Any]
+) -> pd.DataFrame:
+    """One row per (perturbation set, readout): the value and the error of each run."""
+    rows = []
+    for scenario, outcome, perturbations in zip(
+        scenarios, outcomes, perturbation_sets, strict=True
+    ):
+        for readout in scenario.readouts:
+            rows.append(
+                {
+                    "perturbations": tuple(str(p.target) for p in perturbations),
+                    "readout": readout,
+                    "value": outcome.values[readout],
+                    "error": outcome.error,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
 def knockout_scan(
     model: Model,
     protocol: Protocol | None = None,
@@ -105,9 +96,10 @@ def knockout_scan(
     *,
     targets: str = "nodes",
     double: bool = False,
-    statistic: str = "max",
+    statistic: str = DEFAULT_STATISTIC,
     window: tuple[float, float] | None = None,
-    threshold: float = 0.05,
+    threshold: float = CHANGE_THRESHOLD,
+    subject: Subject = REFERENCE_SUBJECT,
     jobs: int = 1,
     checkpoint: str | Path | None = None,
     resume: bool = False,
@@ -115,51 +107,37 @@ def knockout_scan(
 ) -> pd.DataFrame:
     """Knock out every node (or block every edge), alone or in pairs, under ``protocol``.
 
+    Each knock-out is a :class:`~mbaxis.analysis.scenarios.Scenario` (default protocol:
+    :data:`~mbaxis.analysis.defaults.DEFAULT_PROTOCOL`), answered with the control by
+    :func:`~mbaxis.analysis.evaluation.evaluate_scenarios`.
+
     Returns a tidy table: ``perturbations`` (tuple of node IDs or ``"A -> B"``), ``readout``,
     ``control`` and ``value`` (the statistic without and with the knock-out),
     ``relative_change`` = (value - control) / |control|, ``log2_ratio`` (floored, see
     :data:`LOG2_FLOOR`), and ``call``: ``increase`` / ``decrease`` / ``no_change`` at
     ``threshold`` (``error`` with a message in ``error`` if a run failed).
     """
-    protocol = protocol or make_protocol("aerobic", duration_min=60.0, intensity=0.7)
+    protocol = protocol or parse_protocol(DEFAULT_PROTOCOL)
     for readout in readouts:
         model.get_species(readout)
-    if statistic not in STATISTICS:
-        raise ModelError(f"unknown statistic '{statistic}'; valid: {', '.join(STATISTICS)}")
-    t_end = default_t_end([protocol]) if window is None else max(window[1], protocol.duration)
-    times = sorted(
-        {
-            *np.linspace(0.0, t_end, int(t_end // 5) + 1).tolist(),
-            *([] if window is None else list(window)),
-        }
-    )
     singles = knockout_targets(model, targets)
     sets: list[tuple[Perturbation, ...]] = [(), *((p,) for p in singles)]
     if double:
         sets.extend(itertools.combinations(singles, 2))
-    base = {
-        "protocols": [protocol],
-        "t_end": t_end,
-        "times": times,
-        "readouts": list(readouts),
-        "statistic": statistic,
-        "window": window,
-    }
-    tasks = [
-        Task(" + ".join(map(str, s)) or "control", {**base, "perturbations": list(s)}) for s in sets
+    scenarios = [
+        Scenario(Experiment((protocol,), s, subject), tuple(readouts), statistic, window)
+        for s in sets
     ]
-    rows = run_tasks(
+    outcomes = evaluate_scenarios(
         model,
-        tasks,
-        _evaluate,
+        scenarios,
         jobs=jobs,
         checkpoint=checkpoint,
         resume=resume,
         progress=progress,
         description="knock-outs",
     )
-    table = pd.DataFrame(rows)
-    table["perturbations"] = table["perturbations"].map(tuple)
+    table = _tidy(scenarios, outcomes, sets)
     control = table[table["perturbations"] == ()].set_index("readout")["value"]
     table = table[table["perturbations"] != ()].copy()
     table["control"] = table["readout"].map(control)
@@ -184,7 +162,7 @@ def knockout_scan(
     table.attrs.update(
         protocol=str(protocol),
         statistic=statistic,
-        window=window,
+        window=scenarios[0].window,
         threshold=threshold,
         targets=targets,
         log2_floor=LOG2_FLOOR,
@@ -229,32 +207,19 @@ def influence_matrix(
     The table carries two extra summaries: ``influence`` (column sums of |change|, without the
     node itself) and ``sensitivity`` (row sums), as ``attrs``.
     """
-    protocol = protocol or make_protocol("aerobic", duration_min=60.0, intensity=0.7)
+    protocol = protocol or parse_protocol(DEFAULT_PROTOCOL)
     states = [s.id for s in model.states]
-    t_end = default_t_end([protocol])
-    times = np.linspace(0.0, t_end, int(t_end // 5) + 1).tolist()
-    base = {
-        "protocols": [protocol],
-        "t_end": t_end,
-        "times": times,
-        "readouts": states,
-        "statistic": statistic,
-        "window": None,
-    }
     sets = [(), *((Perturbation("knockdown", s, fraction),) for s in states)]
-    tasks = [
-        Task(" + ".join(map(str, s)) or "control", {**base, "perturbations": list(s)}) for s in sets
-    ]
-    rows = pd.DataFrame(
-        run_tasks(model, tasks, _evaluate, jobs=jobs, progress=progress, description="influence")
+    scenarios = [Scenario(Experiment((protocol,), s), tuple(states), statistic) for s in sets]
+    outcomes = evaluate_scenarios(
+        model, scenarios, jobs=jobs, progress=progress, description="influence"
     )
-    rows["perturbations"] = rows["perturbations"].map(tuple)
-    control = rows[rows["perturbations"] == ()].set_index("readout")["value"]
+    baseline = outcomes[0].values
     matrix = pd.DataFrame(0.0, index=states, columns=states)
-    baseline = {str(k): float(v) for k, v in control.items()}
-    for row in records(rows[rows["perturbations"] != ()]):
-        knocked, readout = str(row["perturbations"][0]), str(row["readout"])
-        matrix.loc[readout, knocked] = (row["value"] - baseline[readout]) / abs(baseline[readout])
+    for (perturbation,), outcome in zip(sets[1:], outcomes[1:], strict=True):
+        for readout in states:
+            change = (outcome.values[readout] - baseline[readout]) / abs(baseline[readout])
+            matrix.loc[readout, str(perturbation.target)] = change
     off_diagonal = matrix.abs().where(~np.eye(len(states), dtype=bool), 0.0)
     matrix.attrs["influence"] = off_diagonal.sum(axis=0).to_dict()
     matrix.attrs["sensitivity"] = off_diagonal.sum(axis=1).to_dict()

@@ -17,14 +17,18 @@ from typing import Any
 
 import yaml
 
-from mbaxis.analysis.perturbations import Perturbation, perturbation_from_mapping
-from mbaxis.analysis.protocols import Protocol, protocol_from_mapping
+from mbaxis.analysis.perturbations import perturbation_from_mapping
+from mbaxis.analysis.protocols import protocol_from_mapping
+from mbaxis.analysis.scenarios import Experiment, Scenario
 from mbaxis.analysis.statistics import STATISTICS
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, subject_from_mapping
 from mbaxis.network import ModelError
+from mbaxis.network.errors import EncodingError
+from mbaxis.network.tables import read_utf8
 
 __all__ = [
     "EXPECTATIONS",
-    "Experiment",
+    "ROLES",
     "Observation",
     "ObservationError",
     "bundled_observations_path",
@@ -33,6 +37,9 @@ __all__ = [
 
 #: The outcomes an observation can expect; a range is written ``{range: [lo, hi]}``.
 EXPECTATIONS = ("increase", "decrease", "no_change")
+#: What an entry is for: ``test`` (the default) counts; ``calibration`` marks a finding that a
+#: parameter was set from (that parameter's source names it).
+ROLES = ("test", "calibration")
 _FIELDS = (
     "id",
     "source",
@@ -44,26 +51,13 @@ _FIELDS = (
     "expect",
     "threshold",
     "tags",
+    "role",
     "notes",
 )
 
 
 class ObservationError(ModelError, ValueError):
     """A malformed observation file; the message names the file, the entry and the field."""
-
-
-@dataclass(frozen=True)
-class Experiment:
-    """Protocols run at once, under perturbations."""
-
-    protocols: tuple[Protocol, ...]
-    perturbations: tuple[Perturbation, ...] = ()
-
-    def __str__(self) -> str:
-        text = " + ".join(map(str, self.protocols))
-        if self.perturbations:
-            text += " | " + ", ".join(map(str, self.perturbations))
-        return text
 
 
 @dataclass(frozen=True)
@@ -80,6 +74,7 @@ class Observation:
     expect: str | tuple[float, float]
     threshold: float | None = None  # None: the suite's default (0.05 unless overridden)
     tags: tuple[str, ...] = field(default_factory=tuple)
+    role: str = "test"
 
     @property
     def expected_label(self) -> str:
@@ -87,6 +82,20 @@ class Observation:
         if isinstance(self.expect, tuple):
             return f"range [{self.expect[0]:g}, {self.expect[1]:g}]"
         return self.expect
+
+    @property
+    def compares(self) -> bool:
+        """True when the finding is about a change against a reference (rest by default);
+        False for an absolute range, which needs no reference run."""
+        return not (isinstance(self.expect, tuple) and self.reference is None)
+
+    def scenarios(self) -> tuple[Scenario, Scenario | None]:
+        """The experiment's scenario and, when the finding compares, the reference's."""
+        def ask(experiment: Experiment) -> Scenario:
+            return Scenario(experiment, (self.readout,), self.statistic, self.window)
+
+        reference = ask(self.reference or Experiment()) if self.compares else None
+        return ask(self.experiment), reference
 
 
 def bundled_observations_path() -> Path:
@@ -104,9 +113,11 @@ def load_observations(path: str | Path | None = None) -> list[Observation]:
     """
     path = Path(path) if path is not None else bundled_observations_path()
     try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        entries = yaml.safe_load(read_utf8(path))
+    except (FileNotFoundError, IsADirectoryError):
         raise ObservationError(f"{path}: no such observation file") from None
+    except EncodingError as error:
+        raise ObservationError(str(error)) from None
     except yaml.YAMLError as error:
         raise ObservationError(f"{path}: not valid YAML: {error}") from None
     if not isinstance(entries, list):
@@ -180,6 +191,9 @@ def _observation(entry: Any) -> Observation:
         raise _field("tags", "expected a list of strings")
     if not isinstance(entry["readout"], str):
         raise _field("readout", "expected a species or observable ID")
+    role = entry.get("role", "test")
+    if role not in ROLES:
+        raise _field("role", f"'{role}' is not one of: {', '.join(ROLES)}")
     return Observation(
         id=entry["id"],
         source=entry["source"].strip(),
@@ -191,12 +205,18 @@ def _observation(entry: Any) -> Observation:
         expect=expect,
         threshold=None if threshold is None else float(threshold),
         tags=tuple(tags),
+        role=role,
     )
 
 
 def _experiment(name: str, value: Any) -> Experiment:
     if not isinstance(value, Mapping):
-        raise _field(name, "expected {protocols: [...], perturbations: [...]}")
+        raise _field(name, "expected {protocols: [...], perturbations: [...], subject: {...}}")
+    unknown = sorted(set(map(str, value)) - {"protocols", "perturbations", "subject"})
+    if unknown:
+        raise _field(
+            name, f"unknown key '{unknown[0]}'; expected protocols, perturbations, subject"
+        )
     protocols = value.get("protocols") or []
     perturbations = value.get("perturbations") or []
     if not isinstance(protocols, list) or not isinstance(perturbations, list):
@@ -211,6 +231,9 @@ def _experiment(name: str, value: Any) -> Experiment:
                 perturbation_from_mapping(p) if isinstance(p, Mapping) else _bad(p)
                 for p in perturbations
             ),
+            subject_from_mapping(value["subject"])
+            if value.get("subject") is not None
+            else REFERENCE_SUBJECT,
         )
     except ModelError as error:
         raise _field(name, str(error)) from None

@@ -1,9 +1,9 @@
 """Perturbations (CONTRACT section 3): knock-out, knock-down, over-expression, clamp, inhibit.
 
-Each perturbation becomes changes of parameters the equations already carry
-(``{species}__synthesis_scale``, ``{species}__clamped``, ``{edge}__activity``) and of initial
-values, so a perturbed run reuses the compiled model. Perturbations hold for the whole run:
-the resting state it starts from is computed with them in place.
+Each perturbation becomes changes of parameters the equations already carry (the hooks of
+:mod:`mbaxis.network.naming`: ``synthesis_scale`` and ``clamped`` of a species, ``activity``
+of an edge) and of initial values, so a perturbed run reuses the compiled model. Perturbations
+hold for the whole run: the resting state it starts from is computed with them in place.
 
 Written as ``{knockout: plasma__CTSB}`` in YAML/JSON, or ``knockout(plasma__CTSB)``,
 ``knockdown(plasma__IL6,fraction=0.5)``, ``inhibit(plasma__lactate -> brain__lactate)`` on the
@@ -17,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from mbaxis.analysis.errors import PerturbationError
 from mbaxis.network import Model
+from mbaxis.network.errors import IdentifierError
+from mbaxis.network.naming import EdgeId, hook
 
 __all__ = [
     "KINDS",
@@ -43,11 +43,11 @@ KINDS: dict[str, tuple[str | None, float | None]] = {
 
 @dataclass(frozen=True)
 class Perturbation:
-    """One perturbation: its kind, its target (a node ID, or ``"A -> B"`` for ``inhibit``) and
-    its value (fraction, factor or clamp level; None for a knock-out)."""
+    """One perturbation: its kind, its target (a node ID, or an :class:`EdgeId` for
+    ``inhibit``) and its value (fraction, factor or clamp level; None for a knock-out)."""
 
     kind: str
-    target: str
+    target: str | EdgeId
     value: float | None = None
 
     def __str__(self) -> str:
@@ -57,7 +57,7 @@ class Perturbation:
     def to_mapping(self) -> dict[str, Any]:
         """The YAML/JSON form, e.g. ``{knockdown: plasma__IL6, fraction: 0.5}``."""
         name = KINDS[self.kind][0]
-        return {self.kind: self.target, **({name: self.value} if name else {})}
+        return {self.kind: str(self.target), **({name: self.value} if name else {})}
 
 
 @dataclass
@@ -76,10 +76,18 @@ def _make(kind: str, target: str, value: Any) -> Perturbation:
             f"unknown perturbation '{kind}'; valid perturbations: {', '.join(KINDS)}"
         )
     name, default = KINDS[kind]
+    subject: str | EdgeId = target.strip()
+    if kind == "inhibit":
+        try:
+            subject = EdgeId.parse(target)
+        except IdentifierError:
+            raise PerturbationError(
+                f"inhibit needs an edge written 'A -> B'; got '{target}'"
+            ) from None
     if name is None:
         if value is not None:
             raise PerturbationError(f"'{kind}' takes no value; got {value!r}")
-        return Perturbation(kind, target.strip())
+        return Perturbation(kind, subject)
     value = default if value is None else value
     if value is None:
         raise PerturbationError(f"'{kind}' of '{target}' needs a '{name}'")
@@ -89,7 +97,7 @@ def _make(kind: str, target: str, value: Any) -> Perturbation:
         )
     if name == "fraction" and value > 1:
         raise PerturbationError(f"'fraction' of {kind}({target}) must be at most 1; got {value}")
-    return Perturbation(kind, target.strip(), float(value))
+    return Perturbation(kind, subject, float(value))
 
 
 def perturbation_from_mapping(mapping: Mapping[str, Any]) -> Perturbation:
@@ -121,9 +129,11 @@ def parse_perturbation(text: str) -> Perturbation:
     >>> str(parse_perturbation("knockdown(plasma__IL6,fraction=0.5)"))
     'knockdown(plasma__IL6,fraction=0.5)'
     >>> parse_perturbation("{inhibit: plasma__lactate -> brain__lactate}").target
-    'plasma__lactate -> brain__lactate'
+    EdgeId(source='plasma__lactate', target='brain__lactate')
     """
     if text.strip().startswith("{"):
+        import yaml  # only this form needs it; the command line starts faster without
+
         try:
             mapping = yaml.safe_load(text)
         except yaml.YAMLError as error:
@@ -162,19 +172,15 @@ def apply_perturbations(model: Model, perturbations: Sequence[Perturbation]) -> 
     """
     effect = PerturbationEffect()
     for perturbation in perturbations:
-        if perturbation.kind == "inhibit":
-            source, arrow, target = perturbation.target.partition("->")
-            if not arrow:
-                raise PerturbationError(
-                    f"inhibit needs an edge written 'A -> B'; got '{perturbation.target}'"
-                )
-            edge = model.get_interaction(source.strip(), target.strip())
-            name = f"{edge.id}__activity"
+        target = perturbation.target
+        if isinstance(target, EdgeId):
+            edge = model.get_interaction(target.source, target.target)
+            name = hook(edge.id, "activity")
             effect.parameters[name] = effect.parameters.get(name, 1.0) * (
                 1.0 - (perturbation.value or 0.0)
             )
             continue
-        node = model.get_species(perturbation.target)
+        node = model.get_species(target)
         if node.kind == "observable":
             raise PerturbationError(
                 f"{perturbation}: '{node.id}' is an observable (what an assay reads); "
@@ -183,7 +189,7 @@ def apply_perturbations(model: Model, perturbations: Sequence[Perturbation]) -> 
         if node.kind == "input":
             _apply_to_input(effect, perturbation, node.id)
             continue
-        scale_name = f"{node.id}__synthesis_scale"
+        scale_name = hook(node.id, "synthesis_scale")
         scale = effect.parameters.get(scale_name, 1.0)
         if perturbation.kind == "knockout":
             effect.parameters[scale_name] = 0.0
@@ -193,7 +199,7 @@ def apply_perturbations(model: Model, perturbations: Sequence[Perturbation]) -> 
         elif perturbation.kind == "overexpress":
             effect.parameters[scale_name] = scale * (perturbation.value or 0.0)
         elif perturbation.kind == "clamp":
-            effect.parameters[f"{node.id}__clamped"] = 1.0
+            effect.parameters[hook(node.id, "clamped")] = 1.0
             effect.initial[node.id] = perturbation.value or 0.0
     return effect
 

@@ -18,6 +18,18 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+from mbaxis.analysis.defaults import (
+    ESTRADIOL,
+    FASTING,
+    GHS,
+    HEAT,
+    INFUSION,
+    KETONE,
+    LOAD,
+    STRESS,
+    TESTOSTERONE,
+    WORK_RATE,
+)
 from mbaxis.analysis.errors import ProtocolError
 
 __all__ = [
@@ -27,22 +39,12 @@ __all__ = [
     "Protocol",
     "ProtocolDefinition",
     "Segment",
+    "default_t_end",
     "make_protocol",
     "parse_protocol",
     "protocol_from_mapping",
     "schedule",
 ]
-
-WORK_RATE = "muscle__work_rate"
-LOAD = "muscle__mechanical_load"
-INFUSION = "plasma__lactate_infusion"
-FASTING = "liver__fasting"
-KETONE = "gut__ketone_ester"
-HEAT = "body__core_temp_rise"
-STRESS = "brain__stress"
-TESTOSTERONE = "plasma__testosterone_dose"
-ESTRADIOL = "plasma__estradiol_dose"
-GHS = "plasma__GHS_dose"
 
 DAY = 1440.0
 
@@ -91,6 +93,9 @@ class Protocol:
 
     name: str
     parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def __hash__(self) -> int:  # the parameters are a mapping; equal protocols hash equal
+        return hash((self.name, tuple(sorted(self.parameters.items()))))
 
     def intervals(self) -> list[Interval]:
         """The input intervals this protocol applies."""
@@ -349,6 +354,18 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
 
 #: Protocols that can be the bout of a ``training`` programme.
 BOUT_PROTOCOLS = ("aerobic", "hiit", "sprint", "resistance")
+
+
+def default_t_end(protocols: Sequence[Protocol]) -> float:
+    """Protocol duration plus a recovery window (3 h after short protocols, 2 days after long).
+
+    Examples
+    --------
+    >>> default_t_end([make_protocol("aerobic", duration_min=40)])
+    240.0
+    """
+    duration = max((p.duration for p in protocols), default=0.0)
+    return max(240.0, duration + (180.0 if duration < 1440.0 else 2880.0))
 
 
 def make_protocol(name: str, **parameters: Any) -> Protocol:

@@ -146,7 +146,9 @@ class Scenario:
                 )
             object.__setattr__(self, "window", (start, end))
         if not (self.resolution > 0 and math.isfinite(self.resolution)):
-            raise ScenarioError(f"resolution must be a positive number of minutes; got {self.resolution}")
+            raise ScenarioError(
+                f"resolution must be a positive number of minutes; got {self.resolution}"
+            )
         object.__setattr__(self, "parameters", dict(self.parameters))
 
     @property

@@ -10,6 +10,7 @@ between the ``low`` and ``high`` bounds of ``parameters.tsv`` (half-lives: half 
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,56 +21,46 @@ import pandas as pd
 from SALib.analyze import morris as morris_analyze, sobol as sobol_analyze
 from SALib.sample import morris as morris_sample, sobol as sobol_sample
 
-from mbaxis.analysis.executor import Task, run_tasks
-from mbaxis.analysis.protocols import Protocol, make_protocol
-from mbaxis.analysis.simulation import Simulator, default_t_end
-from mbaxis.analysis.statistics import STATISTICS, compute_statistic
-from mbaxis.network import Model, ModelError
+from mbaxis.analysis.defaults import DEFAULT_PROTOCOL, DEFAULT_READOUT, DEFAULT_STATISTIC
+from mbaxis.analysis.errors import ScenarioError, SimulationError
+from mbaxis.analysis.evaluation import evaluate_scenarios
+from mbaxis.analysis.protocols import parse_protocol
+from mbaxis.analysis.scenarios import Experiment, Scenario
+from mbaxis.network import Model
+from mbaxis.network.naming import hook
 from mbaxis.network.units import to_minutes
 
 __all__ = [
-    "Question",
     "SensitivityParameter",
-    "default_question",
+    "default_scenario",
+    "describe",
     "local_sensitivity",
     "morris_screening",
     "parameter_scan",
     "sensitivity_parameters",
     "sobol_indices",
+    "sobol_samples",
 ]
 
 #: Relative step of the central differences of the local method.
 LOCAL_STEP = 1e-3
-#: Samples per task sent to a worker (fewer round trips, finer checkpoints than one task).
-CHUNK = 64
 
 
-@dataclass(frozen=True)
-class Question:
-    """The number a sensitivity analysis explains: ``statistic`` of ``readout`` over
-    ``window`` (minutes) under ``protocol``."""
+def default_scenario() -> Scenario:
+    """The default question: the maximum of hippocampal Bdnf mRNA around 60 min of aerobic
+    exercise at 70% VO2max (:mod:`mbaxis.analysis.defaults`)."""
+    experiment = Experiment((parse_protocol(DEFAULT_PROTOCOL),))
+    return Scenario(experiment, (DEFAULT_READOUT,), DEFAULT_STATISTIC)
 
-    protocol: Protocol
-    readout: str = "brain__BDNF_mRNA"
-    statistic: str = "max"
-    window: tuple[float, float] | None = None
 
-    @property
-    def t_end(self) -> float:
-        return self.window[1] if self.window else default_t_end([self.protocol])
-
-    def times(self) -> list[float]:
-        t_end = self.t_end
-        grid = np.linspace(0.0, t_end, int(t_end // 2) + 1).tolist()
-        return sorted({*grid, *(self.window or ())})
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "protocol": str(self.protocol),
-            "readout": self.readout,
-            "statistic": self.statistic,
-            "window": list(self.window) if self.window else None,
-        }
+def describe(scenario: Scenario) -> dict[str, Any]:
+    """The question of a sensitivity analysis as JSON: protocol, readout, statistic, window."""
+    return {
+        "protocol": " + ".join(map(str, scenario.experiment.protocols)),
+        "readout": scenario.readouts[0],
+        "statistic": scenario.statistic,
+        "window": list(scenario.window) if scenario.window else None,
+    }
 
 
 @dataclass(frozen=True)
@@ -94,46 +85,23 @@ def sensitivity_parameters(model: Model) -> list[SensitivityParameter]:
         minutes = to_minutes(species.half_life or 0.0, species.half_life_unit or "min")
         found.append(
             SensitivityParameter(
-                f"{species.id}__half_life", minutes, minutes / 2.0, minutes * 2.0, "min"
+                hook(species.id, "half_life"), minutes, minutes / 2.0, minutes * 2.0, "min"
             )
         )
     return found
 
 
-def _check(model: Model, question: Question) -> None:
-    model.get_species(question.readout)
-    if question.statistic not in STATISTICS:
-        raise ModelError(
-            f"unknown statistic '{question.statistic}'; valid: {', '.join(STATISTICS)}"
+def _check(model: Model, scenario: Scenario) -> None:
+    if len(scenario.readouts) != 1:
+        raise ScenarioError(
+            f"a sensitivity analysis explains one readout; got {', '.join(scenario.readouts)}"
         )
-
-
-def _evaluate(simulator: Simulator, payload: dict[str, Any]) -> list[dict[str, Any]]:
-    """Work of one chunk: the question's number for each parameter set."""
-    question: Question = payload["question"]
-    rows = []
-    for index, overrides in payload["samples"]:
-        course = simulator.run(
-            [question.protocol],
-            t_end=question.t_end,
-            times=payload["times"],
-            columns=[question.readout],
-            parameters=overrides,
-        )
-        rows.append(
-            {
-                "index": index,
-                "value": compute_statistic(
-                    course, question.readout, question.statistic, question.window
-                ),
-            }
-        )
-    return rows
+    model.get_species(scenario.readouts[0])
 
 
 def _run_samples(
     model: Model,
-    question: Question,
+    scenario: Scenario,
     samples: list[dict[str, float]],
     *,
     jobs: int,
@@ -141,31 +109,20 @@ def _run_samples(
     progress: bool,
     label: str,
 ) -> np.ndarray:
-    times = question.times()
-    tasks = [
-        Task(
-            f"{label}-{start}",
-            {
-                "question": question,
-                "times": times,
-                "samples": list(enumerate(samples))[start : start + CHUNK],
-            },
-        )
-        for start in range(0, len(samples), CHUNK)
-    ]
-    rows = run_tasks(
-        model,
-        tasks,
-        _evaluate,
-        jobs=jobs,
-        progress=progress,
-        description=label,
-        scheduler=scheduler,
+    """The scenario's number under each set of parameter overrides."""
+    scenarios = [dataclasses.replace(scenario, parameters=sample) for sample in samples]
+    outcomes = evaluate_scenarios(
+        model, scenarios, jobs=jobs, progress=progress, description=label, scheduler=scheduler
     )
-    values = np.full(len(samples), np.nan)
-    for row in rows:
-        values[row["index"]] = row["value"]
-    return values
+    failed = [(i, o.error) for i, o in enumerate(outcomes) if o.error]
+    if failed:
+        index, error = failed[0]
+        raise SimulationError(
+            f"{len(failed)} of {len(samples)} {label} samples failed; the first "
+            f"({samples[index]}): {error}"
+        )
+    readout = scenario.readouts[0]
+    return np.array([outcome.values[readout] for outcome in outcomes])
 
 
 def _selected(model: Model, names: Sequence[str] | None) -> list[SensitivityParameter]:
@@ -174,7 +131,7 @@ def _selected(model: Model, names: Sequence[str] | None) -> list[SensitivityPara
         return list(available.values())
     unknown = [n for n in names if n not in available]
     if unknown:
-        raise ModelError(
+        raise ScenarioError(
             f"unknown parameter(s) {', '.join(unknown)}; valid: {', '.join(available)}"
         )
     return [available[n] for n in names]
@@ -182,7 +139,7 @@ def _selected(model: Model, names: Sequence[str] | None) -> list[SensitivityPara
 
 def local_sensitivity(
     model: Model,
-    question: Question,
+    scenario: Scenario,
     *,
     parameters: Sequence[str] | None = None,
     step: float = LOCAL_STEP,
@@ -196,14 +153,14 @@ def local_sensitivity(
     (d ln S / d ln p) and ``derivative`` (dS/dp). Zero-safe: with S = 0 at the default the
     coefficient is NaN and the derivative is still reported.
     """
-    _check(model, question)
+    _check(model, scenario)
     chosen = _selected(model, parameters)
     samples: list[dict[str, float]] = [{}]
     for parameter in chosen:
         samples.append({parameter.name: parameter.value * (1 + step)})
         samples.append({parameter.name: parameter.value * (1 - step)})
     values = _run_samples(
-        model, question, samples, jobs=jobs, scheduler=scheduler, progress=progress, label="local"
+        model, scenario, samples, jobs=jobs, scheduler=scheduler, progress=progress, label="local"
     )
     base = values[0]
     rows = []
@@ -221,7 +178,7 @@ def local_sensitivity(
             }
         )
     table = pd.DataFrame(rows)
-    table.attrs.update(question.describe(), base=float(base), step=step)
+    table.attrs.update(describe(scenario), base=float(base), step=step)
     order = table["coefficient"].abs().fillna(0.0).sort_values(ascending=False).index
     return table.loc[order].reset_index(drop=True)
 
@@ -238,16 +195,42 @@ def _samples(matrix: np.ndarray, chosen: Sequence[SensitivityParameter]) -> list
     return [{p.name: float(10.0**v) for p, v in zip(chosen, row, strict=True)} for row in matrix]
 
 
+def _check_sample_size(n: int) -> None:
+    if n < 2 or n & (n - 1):
+        raise ScenarioError(f"n must be a power of 2 (Sobol sequences); got {n}")
+
+
+def sobol_samples(
+    model: Model, parameters: Sequence[str], n: int, seed: int
+) -> list[dict[str, float]]:
+    """The parameter sets a Sobol analysis of ``parameters`` evaluates: Saltelli's scheme
+    (SALib, no second order), log-uniform between each parameter's bounds, N (n) x (D + 2).
+
+    The sample step on its own, for users who run the evaluations elsewhere.
+
+    Examples
+    --------
+    >>> from mbaxis.network import load_model
+    >>> sets = sobol_samples(load_model(), ["pcreb_bdnf__emax", "ne_pcreb__ec50"], 8, seed=0)
+    >>> len(sets), sorted(sets[0])
+    (32, ['ne_pcreb__ec50', 'pcreb_bdnf__emax'])
+    """
+    _check_sample_size(n)
+    chosen = _selected(model, parameters)
+    matrix = sobol_sample.sample(_problem(chosen), n, calc_second_order=False, seed=seed)
+    return _samples(matrix, chosen)
+
+
 def _top(
-    model: Model, question: Question, count: int, jobs: int, scheduler: str | None
+    model: Model, scenario: Scenario, count: int, jobs: int, scheduler: str | None
 ) -> list[str]:
-    local = local_sensitivity(model, question, jobs=jobs, scheduler=scheduler)
+    local = local_sensitivity(model, scenario, jobs=jobs, scheduler=scheduler)
     return local["parameter"].head(count).tolist()
 
 
 def morris_screening(
     model: Model,
-    question: Question,
+    scenario: Scenario,
     *,
     parameters: Sequence[str] | None = None,
     top: int = 20,
@@ -262,14 +245,14 @@ def morris_screening(
 
     Without ``parameters``, screens the ``top`` parameters by |local coefficient|.
     """
-    _check(model, question)
-    names = list(parameters) if parameters else _top(model, question, top, jobs, scheduler)
+    _check(model, scenario)
+    names = list(parameters) if parameters else _top(model, scenario, top, jobs, scheduler)
     chosen = _selected(model, names)
     problem = _problem(chosen)
     matrix = morris_sample.sample(problem, trajectories, num_levels=levels, seed=seed)
     values = _run_samples(
         model,
-        question,
+        scenario,
         _samples(matrix, chosen),
         jobs=jobs,
         scheduler=scheduler,
@@ -287,14 +270,14 @@ def morris_screening(
         }
     )
     table.attrs.update(
-        question.describe(), seed=seed, trajectories=trajectories, evaluations=len(values)
+        describe(scenario), seed=seed, trajectories=trajectories, evaluations=len(values)
     )
     return table.sort_values("mu_star", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def sobol_indices(
     model: Model,
-    question: Question,
+    scenario: Scenario,
     *,
     parameters: Sequence[str] | None = None,
     top: int = 20,
@@ -310,17 +293,14 @@ def sobol_indices(
     both the index and 0.05) or it is negative beyond its interval; ``needed_n`` then estimates the
     base sample size that would shrink the interval below 0.05 (intervals shrink as 1/sqrt(N)).
     """
-    _check(model, question)
-    if n < 2 or n & (n - 1):
-        raise ModelError(f"n must be a power of 2 (Sobol sequences); got {n}")
-    names = list(parameters) if parameters else _top(model, question, top, jobs, scheduler)
-    chosen = _selected(model, names)
-    problem = _problem(chosen)
-    matrix = sobol_sample.sample(problem, n, calc_second_order=False, seed=seed)
+    _check(model, scenario)
+    _check_sample_size(n)
+    names = list(parameters) if parameters else _top(model, scenario, top, jobs, scheduler)
+    problem = _problem(_selected(model, names))
     values = _run_samples(
         model,
-        question,
-        _samples(matrix, chosen),
+        scenario,
+        sobol_samples(model, names, n, seed),
         jobs=jobs,
         scheduler=scheduler,
         progress=progress,
@@ -349,22 +329,22 @@ def sobol_indices(
     widest = np.maximum(table["S1_conf"], table["ST_conf"])
     needed = [int(2 ** math.ceil(math.log2(max(n, n * (w / 0.05) ** 2)))) for w in widest]
     table["needed_n"] = [m if u else n for m, u in zip(needed, unsettled, strict=True)]
-    table.attrs.update(question.describe(), seed=seed, n=n, evaluations=len(values))
+    table.attrs.update(describe(scenario), seed=seed, n=n, evaluations=len(values))
     return table.sort_values("ST", ascending=False, kind="stable").reset_index(drop=True)
 
 
 def parameter_scan(
     model: Model,
-    question: Question,
+    scenario: Scenario,
     grid: dict[str, Sequence[float]],
     *,
     jobs: int = 1,
     progress: bool = False,
 ) -> pd.DataFrame:
     """The question's number over a one- or two-parameter grid (every combination)."""
-    _check(model, question)
+    _check(model, scenario)
     if not 1 <= len(grid) <= 2:
-        raise ModelError("a scan takes one or two parameters")
+        raise ScenarioError("a scan takes one or two parameters")
     _selected(model, list(grid))
     names = list(grid)
     combos = [
@@ -374,14 +354,9 @@ def parameter_scan(
         .T.tolist()
     ]
     values = _run_samples(
-        model, question, combos, jobs=jobs, scheduler=None, progress=progress, label="scan"
+        model, scenario, combos, jobs=jobs, scheduler=None, progress=progress, label="scan"
     )
     table = pd.DataFrame(combos)
-    table[question.readout] = values
-    table.attrs.update(question.describe())
+    table[scenario.readouts[0]] = values
+    table.attrs.update(describe(scenario))
     return table
-
-
-def default_question() -> Question:
-    """60 min of aerobic exercise at 70% VO2max; maximum of hippocampal Bdnf mRNA."""
-    return Question(make_protocol("aerobic", duration_min=60.0, intensity=0.7))

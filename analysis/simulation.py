@@ -1,31 +1,40 @@
 """Simulating protocols and perturbations on one compiled model (roadrunner).
 
-:class:`Simulator` compiles the model's SBML once (LLJIT) and reuses it for every run: a run
-resets the state, sets parameters through ``model.setGlobalParameterValues`` (microseconds;
-never ``init(...)`` assignments, which recompile), computes the resting steady state with the
-perturbations in place, then integrates the protocol segment by segment with a stop at every
-switch of an input. :func:`simulate` is the one-call form.
+:class:`Simulator` compiles the model's SBML once (LLJIT; the compiled model is cached across
+processes, :mod:`mbaxis.analysis.model_cache`) and reuses it for every run: a run resets the
+state, sets parameters through ``model.setGlobalParameterValues`` (microseconds; never
+``init(...)`` assignments, which recompile), computes the resting steady state with the
+perturbations and parameter overrides in place, then integrates the protocol segment by segment
+with a stop at every switch of an input. :func:`simulate` is the one-call form.
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import roadrunner
 
-from mbaxis.analysis.errors import SimulationError
+from mbaxis.analysis.errors import SimulationError, SubjectError
+from mbaxis.analysis.model_cache import compiled_runner, model_sbml
 from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
-from mbaxis.analysis.protocols import Protocol, make_protocol, schedule
+from mbaxis.analysis.protocols import Protocol, Segment, default_t_end, make_protocol, schedule
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
+from mbaxis.network.naming import hook
 from mbaxis.network.units import to_minutes
-from mbaxis.sbml import write_sbml
 
-__all__ = ["RELATIVE_TOLERANCE", "Simulator", "default_t_end", "simulate"]
+__all__ = [
+    "ABSOLUTE_TOLERANCE",
+    "RELATIVE_TOLERANCE",
+    "Simulator",
+    "SimulatorSettings",
+    "simulate",
+]
 
 #: Integrator tolerances (CVODE). Tighter than needed for plots; scans may loosen them
 #: explicitly (PERFORMANCE.md: rtol 1e-4 is 3x faster with ~1e-3 error).
@@ -34,12 +43,8 @@ ABSOLUTE_TOLERANCE = 1e-12
 #: A state counts as steady when no species would change by more than this fraction of its
 #: level in one of its own half-lives.
 STEADY_TOLERANCE = 1e-6
-
-
-def default_t_end(protocols: Sequence[Protocol]) -> float:
-    """Protocol duration plus a recovery window (3 h after short protocols, 2 days after long)."""
-    duration = max((p.duration for p in protocols), default=0.0)
-    return max(240.0, duration + (180.0 if duration < 1440.0 else 2880.0))
+#: Resting states under perturbations kept per simulator (each costs an integration to rest).
+PREPARED_CACHE = 512
 
 
 def _output_grid(t_end: float, points: int | None) -> np.ndarray:
@@ -51,8 +56,20 @@ def _output_grid(t_end: float, points: int | None) -> np.ndarray:
 
 
 @dataclass(frozen=True)
+class SimulatorSettings:
+    """How a simulator is built: which build of the model, and the integrator's tolerances.
+
+    Scans pass one to their workers, so each compiles the same thing.
+    """
+
+    signs_as_parameters: bool = False
+    rtol: float = RELATIVE_TOLERANCE
+    atol: float = ABSOLUTE_TOLERANCE
+
+
+@dataclass(frozen=True)
 class _Prepared:
-    """Parameter vector and steady state for one set of perturbations (cached per set)."""
+    """Parameter vector and steady state for one set of perturbations and overrides."""
 
     parameters: np.ndarray
     state: np.ndarray
@@ -64,8 +81,11 @@ class Simulator:
 
     Parameters
     ----------
-    model : network.Model
-        The model to simulate; its SBML is generated and compiled once.
+    model : mbaxis.network.Model
+        The model to simulate; its SBML is generated and compiled once (and cached on disk).
+    signs_as_parameters : bool
+        Compile the build whose edge signs are parameters ``{edge}__sign`` (the null model of
+        the validation overrides them); same equations at the tables' signs.
     rtol, atol : float
         CVODE tolerances.
     max_steps : int
@@ -78,15 +98,19 @@ class Simulator:
         self,
         model: Model,
         *,
+        signs_as_parameters: bool = False,
         rtol: float = RELATIVE_TOLERANCE,
         atol: float = ABSOLUTE_TOLERANCE,
         max_steps: int = 200000,
         sbml: str | None = None,
     ) -> None:
         self.model = model
-        roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
-        self.sbml = sbml if sbml is not None else write_sbml(model)
-        self._runner = roadrunner.RoadRunner(self.sbml)
+        self.settings = SimulatorSettings(signs_as_parameters, rtol, atol)
+        self.signs_as_parameters = signs_as_parameters
+        self.sbml = (
+            sbml if sbml is not None else model_sbml(model, signs_as_parameters=signs_as_parameters)
+        )
+        self._runner = compiled_runner(self.sbml)
         integrator = self._runner.integrator
         integrator.relative_tolerance = rtol
         integrator.absolute_tolerance = atol
@@ -104,6 +128,7 @@ class Simulator:
         self.states = tuple(sbml_model.getFloatingSpeciesIds())
         self._rest = np.array(sbml_model.getFloatingSpeciesInitAmounts(), dtype=float)
         self.inputs = tuple(s.id for s in model.inputs)
+        self._input_index = np.array([self._index[name] for name in self.inputs], dtype=np.int32)
         self.observables = tuple(s.id for s in model.observables)
         self.columns = (*self.states, *self.observables, *self.inputs)
         self._selected: tuple[str, ...] = ()
@@ -116,7 +141,13 @@ class Simulator:
             ]
         )
         self._rate_constants = math.log(2) / half_lives
-        self._prepared: dict[tuple[Perturbation, ...], _Prepared] = {}
+        #: What a run may override: kinetic parameters, half-lives and (in that build) signs.
+        self.overridable = frozenset(
+            [p.id for p in model.parameters]
+            + [hook(s.id, "half_life") for s in model.states]
+            + ([hook(e.id, "sign") for e in model.interactions] if signs_as_parameters else [])
+        ) & frozenset(self._parameter_ids)
+        self._prepared: OrderedDict[tuple[object, ...], _Prepared] = OrderedDict()
 
     # --- one run -------------------------------------------------------------------------
 
@@ -125,6 +156,7 @@ class Simulator:
         protocols: Sequence[Protocol] = (),
         perturbations: Sequence[Perturbation] = (),
         *,
+        subject: Subject = REFERENCE_SUBJECT,
         t_end: float | None = None,
         points: int | None = None,
         times: Sequence[float] | None = None,
@@ -137,10 +169,22 @@ class Simulator:
         and input, in the display units of the tables (``DataFrame.attrs["units"]``).
         ``times`` (sorted, from 0) overrides ``points``; switches of the inputs are always
         included as output times. ``columns`` restricts the output to some IDs, which makes
-        scans faster (fewer values to record). ``parameters`` overrides kinetic parameters or
-        half-lives for this run (``{"exercise_lactate__emax": 15}``); they do not move the
-        resting state, which the rate law fixes at the tables' resting levels.
+        scans faster (fewer values to record). ``parameters`` overrides kinetic parameters,
+        half-lives (or, in the sign build, edge signs) for this run
+        (``{"exercise_lactate__emax": 15}``); the resting state does not move with them (the
+        rate law fixes it at the tables' resting levels) unless perturbations are in place,
+        whose steady state is computed with the overrides.
+
+        Raises
+        ------
+        SubjectError
+            For a subject the model cannot represent yet.
+        SimulationError
+            For an unknown input, parameter or column, or a failed integration.
         """
+        reason = subject.unsupported()
+        if reason is not None:
+            raise SubjectError(reason)
         protocols = list(protocols) or [make_protocol("rest")]
         t_end = default_t_end(protocols) if t_end is None else float(t_end)
         if not t_end > 0:
@@ -153,40 +197,25 @@ class Simulator:
                     f"the model has no input '{name}', which the protocols "
                     f"[{', '.join(map(str, protocols))}] set; its inputs: {', '.join(self.inputs)}"
                 )
-        prepared = self._prepare(tuple(perturbations))
-        values = prepared.parameters
-        if parameters:
-            if perturbations:
-                raise SimulationError("parameter overrides with perturbations are not supported")
-            values = values.copy()
-            for name, value in parameters.items():
-                if name not in self._index or name.endswith("__rest"):
-                    raise SimulationError(
-                        f"unknown or fixed parameter '{name}'; overridable: kinetic parameters "
-                        "({edge}__emax, ...) and half-lives ({species}__half_life)"
-                    )
-                values[self._index[name]] = float(value)
+        overrides = self._checked_overrides(parameters)
+        prepared = self._prepare(tuple(perturbations), overrides)
         selected = self._select(columns)
         runner = self._runner
         try:
-            self._set_parameters(values)
+            self._set_parameters(prepared.parameters)
             runner.model.setFloatingSpeciesAmounts(prepared.state)
-            rows: list[np.ndarray] = []
-            times_out: list[float] = []
-            for segment in segments:
-                self._set_inputs(segment.inputs, prepared.effect)
-                inside = grid[(grid > segment.start) & (grid < segment.end)]
-                segment_times = [segment.start, *inside.tolist(), segment.end]
-                result = runner.simulate(times=segment_times)
-                start = 0 if not rows else 1  # the segment start repeats the previous end
-                rows.append(np.asarray(result)[start:, 1:])
-                times_out.extend(segment_times[start:])
+            if not perturbations and all(
+                not any(self._inputs(s.inputs, prepared.effect)) for s in segments
+            ):
+                values, times_out = self._at_rest(grid, t_end)
+            else:
+                values, times_out = self._integrate(segments, grid, prepared.effect)
         except RuntimeError as error:
             raise SimulationError(
                 f"integration failed for protocols [{', '.join(map(str, protocols))}] with "
                 f"perturbations [{', '.join(map(str, perturbations))}]: {error}"
             ) from None
-        table = pd.DataFrame(np.vstack(rows), columns=list(selected))
+        table = pd.DataFrame(values, columns=list(selected))
         table.index = pd.Index(times_out, name="time")
         table.attrs["units"] = {c: self.units[c] for c in selected}
         table.attrs["protocols"] = [str(p) for p in protocols]
@@ -194,11 +223,50 @@ class Simulator:
         table.attrs["inputs"] = list(self.inputs)
         return table
 
-    def default_parameter(self, name: str) -> float:
-        """The value of a parameter in the compiled model (before any override)."""
-        if name not in self._index:
-            raise SimulationError(f"unknown parameter '{name}'")
-        return float(self._defaults[self._index[name]])
+    def _integrate(
+        self, segments: Sequence[Segment], grid: np.ndarray, effect: PerturbationEffect
+    ) -> tuple[np.ndarray, list[float]]:
+        runner = self._runner
+        rows: list[np.ndarray] = []
+        times_out: list[float] = []
+        for segment in segments:
+            start, end = segment.start, segment.end
+            self._set_inputs(self._inputs(segment.inputs, effect))
+            inside = grid[(grid > start) & (grid < end)]
+            segment_times = [start, *inside.tolist(), end]
+            result = runner.simulate(times=segment_times)
+            first = 0 if not rows else 1  # the segment start repeats the previous end
+            rows.append(np.asarray(result)[first:, 1:])
+            times_out.extend(segment_times[first:])
+        return np.vstack(rows), times_out
+
+    def _at_rest(self, grid: np.ndarray, t_end: float) -> tuple[np.ndarray, list[float]]:
+        """No input moves and nothing is perturbed: the resting state holds at every time.
+
+        It is a steady state by construction of the rate law (every regulation term is 1
+        there), so integrating would only reproduce it; the values are read off the model.
+        """
+        self._set_inputs([0.0] * len(self.inputs))
+        row = np.asarray(self._runner.getSelectedValues(), dtype=float)[1:]
+        times_out = sorted({0.0, *grid[(grid > 0.0) & (grid < t_end)].tolist(), t_end})
+        return np.tile(row, (len(times_out), 1)), times_out
+
+    def _checked_overrides(
+        self, parameters: Mapping[str, float] | None
+    ) -> tuple[tuple[str, float], ...]:
+        if not parameters:
+            return ()
+        unknown = sorted(name for name in parameters if name not in self.overridable)
+        if unknown:
+            raise SimulationError(
+                f"unknown or fixed parameter(s) {', '.join(unknown)}; overridable: kinetic "
+                "parameters ({edge}__emax, ...), half-lives ({species}__half_life)"
+                + (" and signs ({edge}__sign)" if self.signs_as_parameters else "")
+            )
+        bad = sorted(name for name, value in parameters.items() if not math.isfinite(value))
+        if bad:
+            raise SimulationError(f"parameter(s) {', '.join(bad)} must be finite numbers")
+        return tuple(sorted((name, float(value)) for name, value in parameters.items()))
 
     def _select(self, columns: Sequence[str] | None) -> tuple[str, ...]:
         selected = self.columns if columns is None else tuple(columns)
@@ -216,28 +284,38 @@ class Simulator:
     def _set_parameters(self, values: np.ndarray) -> None:
         self._runner.model.setGlobalParameterValues(self._settable, values[self._settable])
 
-    def _set_inputs(self, inputs: Mapping[str, float], effect: PerturbationEffect) -> None:
-        values = dict(inputs)
+    def _inputs(self, inputs: Mapping[str, float], effect: PerturbationEffect) -> list[float]:
+        """The value of every model input in a segment, after the perturbations of inputs."""
+        values = []
         for name in self.inputs:
-            value = values.get(name, 0.0) * effect.input_scale.get(name, 1.0)
-            value = effect.input_fixed.get(name, value)
-            self._runner.model.setGlobalParameterValues(
-                np.array([self._index[name]], dtype=np.int32), np.array([value])
-            )
+            value = inputs.get(name, 0.0) * effect.input_scale.get(name, 1.0)
+            values.append(effect.input_fixed.get(name, value))
+        return values
+
+    def _set_inputs(self, values: Sequence[float]) -> None:
+        self._runner.model.setGlobalParameterValues(self._input_index, np.asarray(values))
 
     # --- the resting state under perturbations --------------------------------------------
 
-    def resting_state(self, perturbations: Sequence[Perturbation] = ()) -> pd.Series:
-        """The steady state the runs under ``perturbations`` start from."""
-        prepared = self._prepare(tuple(perturbations))
+    def resting_state(
+        self,
+        perturbations: Sequence[Perturbation] = (),
+        parameters: Mapping[str, float] | None = None,
+    ) -> pd.Series:
+        """The steady state the runs under ``perturbations`` (and overrides) start from."""
+        prepared = self._prepare(tuple(perturbations), self._checked_overrides(parameters))
         return pd.Series(prepared.state, index=self.states, name="rest")
 
-    def _prepare(self, perturbations: tuple[Perturbation, ...]) -> _Prepared:
-        if perturbations in self._prepared:
-            return self._prepared[perturbations]
+    def _prepare(
+        self, perturbations: tuple[Perturbation, ...], overrides: tuple[tuple[str, float], ...]
+    ) -> _Prepared:
+        key = (perturbations, overrides)
+        if key in self._prepared:
+            self._prepared.move_to_end(key)
+            return self._prepared[key]
         effect = apply_perturbations(self.model, perturbations)
         parameters = self._defaults.copy()
-        for name, value in effect.parameters.items():
+        for name, value in (*overrides, *effect.parameters.items()):
             parameters[self._index[name]] = value
         state = self._rest.copy()
         for name, value in effect.initial.items():
@@ -245,7 +323,10 @@ class Simulator:
         if perturbations:
             state = self._steady_state(parameters, state, effect, perturbations)
         prepared = _Prepared(parameters, state, effect)
-        self._prepared[perturbations] = prepared
+        if perturbations:  # only these cost an integration; plain overrides are cheap
+            self._prepared[key] = prepared
+            if len(self._prepared) > PREPARED_CACHE:
+                self._prepared.popitem(last=False)
         return prepared
 
     def _steady_state(
@@ -260,7 +341,7 @@ class Simulator:
         horizon = 20.0 * math.log(2) / float(self._rate_constants.min())
         self._set_parameters(parameters)
         runner.model.setFloatingSpeciesAmounts(state)
-        self._set_inputs({}, effect)
+        self._set_inputs(self._inputs({}, effect))
         scale = np.maximum(np.abs(self._rest), 1e-12)
         for _ in range(4):
             try:
@@ -292,12 +373,14 @@ def simulate(
     protocols: Sequence[Protocol] = (),
     perturbations: Sequence[Perturbation] = (),
     *,
+    subject: Subject = REFERENCE_SUBJECT,
     t_end: float | None = None,
     points: int | None = None,
+    parameters: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """Simulate ``protocols`` under ``perturbations``; see :meth:`Simulator.run`.
 
-    The compiled model is cached per process, so repeated calls cost one compilation.
+    The compiled model is kept per process, so repeated calls cost one compilation.
 
     Examples
     --------
@@ -307,4 +390,6 @@ def simulate(
     >>> bool(course["plasma__lactate"].max() > course["plasma__lactate"].iloc[0])
     True
     """
-    return _simulator(model).run(protocols, perturbations, t_end=t_end, points=points)
+    return _simulator(model).run(
+        protocols, perturbations, subject=subject, t_end=t_end, points=points, parameters=parameters
+    )

@@ -20,17 +20,25 @@ import pandas as pd
 from mbaxis.analysis.knockout import records
 from mbaxis.analysis.perturbations import Perturbation
 from mbaxis.analysis.protocols import Protocol
-from mbaxis.network import Model, signed_paths, to_digraph
+from mbaxis.network import EdgeId, IdentifierError, Model, signed_paths, to_digraph
 
 __all__ = ["agreement", "concordance", "graph_prediction", "logical_levels", "logical_prediction"]
 
 
 def _removed(graph: nx.DiGraph, perturbation: Perturbation) -> tuple[str, int, str | None]:
     """The node whose output vanishes, the sign of the vanishing signal, and a required edge."""
-    if perturbation.kind == "inhibit":
-        source, _, target = (part.strip() for part in perturbation.target.partition("->"))
-        return target, -int(graph.edges[source, target]["sign"]), source
-    return perturbation.target, -1, None
+    edge = perturbation.target
+    if isinstance(edge, EdgeId):
+        return edge.target, -int(graph.edges[edge.source, edge.target]["sign"]), edge.source
+    return edge, -1, None
+
+
+def _knockout_of(label: str) -> Perturbation:
+    """The single knock-out a scan row names: an edge ``A -> B`` blocked, or a node removed."""
+    try:
+        return Perturbation("inhibit", EdgeId.parse(label), 1.0)
+    except IdentifierError:
+        return Perturbation("knockout", label)
 
 
 def graph_prediction(graph: nx.DiGraph, perturbation: Perturbation, readout: str) -> str:
@@ -107,11 +115,11 @@ def logical_prediction(
     """The call the logical model predicts for ``readout`` under ``protocol``."""
     active = {name for i in protocol.intervals() for name, v in i.inputs.items() if v > 0}
     control = logical_levels(graph, active)
-    if perturbation.kind == "inhibit":
-        source, _, target = (part.strip() for part in perturbation.target.partition("->"))
-        perturbed = logical_levels(graph, active, blocked_edges=[(source, target)])
+    edge = perturbation.target
+    if isinstance(edge, EdgeId):
+        perturbed = logical_levels(graph, active, blocked_edges=[(edge.source, edge.target)])
     else:
-        perturbed = logical_levels(graph, active, knocked_out=[perturbation.target])
+        perturbed = logical_levels(graph, active, knocked_out=[edge])
     if perturbed[readout] > control[readout]:
         return "increase"
     if perturbed[readout] < control[readout]:
@@ -130,11 +138,7 @@ def concordance(model: Model, scan: pd.DataFrame, protocol: Protocol) -> pd.Data
     rows = []
     for row in records(scan[scan["perturbations"].map(len) == 1]):
         label, readout, call = str(row["perturbations"][0]), str(row["readout"]), row["call"]
-        perturbation = (
-            Perturbation("inhibit", label, 1.0)
-            if "->" in label
-            else Perturbation("knockout", label)
-        )
+        perturbation = _knockout_of(label)
         node, _, via = _removed(graph, perturbation)
         paths = (
             [

@@ -13,8 +13,8 @@ import numpy as np
 import roadrunner
 from common import integrate_segments, median_seconds
 
-from mbaxis.analysis.protocols import Segment, parse_protocol, schedule
-from mbaxis.analysis.simulation import Simulator, default_t_end
+from mbaxis.analysis.protocols import Segment, default_t_end, parse_protocol, schedule
+from mbaxis.analysis.simulation import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, Simulator
 from mbaxis.network import load_model
 from mbaxis.sbml import write_sbml
 
@@ -38,8 +38,8 @@ def main() -> None:
     simulator = Simulator(model)
     roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
     bare = roadrunner.RoadRunner(write_sbml(model))
-    bare.integrator.relative_tolerance = simulator._runner.integrator.relative_tolerance
-    bare.integrator.absolute_tolerance = simulator._runner.integrator.absolute_tolerance
+    bare.integrator.relative_tolerance = RELATIVE_TOLERANCE
+    bare.integrator.absolute_tolerance = ABSOLUTE_TOLERANCE
     bare.timeCourseSelections = ["time", *simulator.columns]
     print(f"{'case':48s} {'mbaxis (s)':>11s} {'bare loop (s)':>14s} {'ratio':>7s}")
     for name, (text, t_end) in CASES.items():

@@ -7,6 +7,8 @@ from .equations import (
     build_equations as build_equations,
 )
 from .errors import (
+    EncodingError as EncodingError,
+    IdentifierError as IdentifierError,
     ModelDataError as ModelDataError,
     ModelError as ModelError,
     Problem as Problem,
@@ -22,14 +24,16 @@ from .graph import (
     signed_paths as signed_paths,
     to_digraph as to_digraph,
 )
-from .model import (
-    Compartment as Compartment,
-    Model as Model,
-    bundled_model_path as bundled_model_path,
-    load_model as load_model,
-)
+from .model import Compartment as Compartment, Model as Model
+from .naming import EdgeId as EdgeId
 from .schema import (
     InteractionRow as InteractionRow,
     ParameterRow as ParameterRow,
     SpeciesRow as SpeciesRow,
+)
+from .tables import (
+    build_model as build_model,
+    bundled_model_path as bundled_model_path,
+    load_model as load_model,
+    read_utf8 as read_utf8,
 )

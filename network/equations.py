@@ -44,13 +44,14 @@ import numpy as np
 import sympy as sp
 
 from mbaxis.network.model import Model
-from mbaxis.network.rate_laws import activation, inhibition
+from mbaxis.network.naming import hook, parameter_id
+from mbaxis.network.rate_laws import activation, inhibition, signed_regulation
 from mbaxis.network.units import to_minutes
 
 __all__ = ["Equations", "ParameterInfo", "Reaction", "build_equations"]
 
 ReactionKind = Literal["synthesis", "degradation", "conversion_out", "conversion_in"]
-ParameterKind = Literal["kinetic", "resting_level", "half_life", "perturbation", "input"]
+ParameterKind = Literal["kinetic", "resting_level", "half_life", "perturbation", "input", "sign"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class Equations:
     @property
     def resting_state(self) -> dict[str, float]:
         """The resting level of each state, the steady state with inputs at zero."""
-        return {state: self.parameters[f"{state}__rest"].value for state in self.states}
+        return {state: self.parameters[hook(state, "rest")].value for state in self.states}
 
     def parameter_values(self, overrides: Mapping[str, float] | None = None) -> dict[str, float]:
         """Default parameter values, with ``overrides`` applied (unknown names raise KeyError)."""
@@ -153,8 +154,13 @@ class Equations:
         return f, names
 
 
-def build_equations(model: Model) -> Equations:
+def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equations:
     """Write the ODEs of ``model`` by the rule in this module's docstring.
+
+    With ``signs_as_parameters``, every regulation and catalysis term is
+    :func:`~mbaxis.network.rate_laws.signed_regulation` with the edge's sign as a parameter
+    ``{edge}__sign`` (+1 or -1): the same equations at the tables' signs, and one compiled
+    model for every sign-shuffled copy of the network (the validation null model).
 
     Examples
     --------
@@ -188,7 +194,7 @@ def build_equations(model: Model) -> Equations:
     for item in model.states:
         assert item.half_life is not None and item.half_life_unit is not None
         rest[item.id] = add(
-            f"{item.id}__rest",
+            hook(item.id, "rest"),
             item.resting_level,
             item.unit,
             "resting_level",
@@ -196,7 +202,7 @@ def build_equations(model: Model) -> Equations:
             item.id,
         )
         half_life = add(
-            f"{item.id}__half_life",
+            hook(item.id, "half_life"),
             to_minutes(item.half_life, item.half_life_unit),
             "min",
             "half_life",
@@ -205,7 +211,7 @@ def build_equations(model: Model) -> Equations:
         )
         rate_constant[item.id] = sp.log(2) / half_life
         synthesis_scale[item.id] = add(
-            f"{item.id}__synthesis_scale",
+            hook(item.id, "synthesis_scale"),
             1.0,
             "dimensionless",
             "perturbation",
@@ -213,7 +219,7 @@ def build_equations(model: Model) -> Equations:
             item.id,
         )
         free[item.id] = 1 - add(
-            f"{item.id}__clamped",
+            hook(item.id, "clamped"),
             0.0,
             "dimensionless",
             "perturbation",
@@ -224,12 +230,12 @@ def build_equations(model: Model) -> Equations:
         rest[item.id] = sp.Integer(0)
 
     def kinetic(edge_id: str, name: str) -> sp.Symbol:
-        row = values[f"{edge_id}__{name}"]
+        row = values[parameter_id(edge_id, name)]
         return add(row.id, row.value, row.unit, "kinetic", row.source, edge_id)
 
     activity: dict[str, sp.Symbol] = {
         edge.id: add(
-            f"{edge.id}__activity",
+            hook(edge.id, "activity"),
             1.0,
             "dimensionless",
             "perturbation",
@@ -242,6 +248,11 @@ def build_equations(model: Model) -> Equations:
     def regulation_term(edge_id: str, source: str, sign: int) -> sp.Expr:
         x = activity[edge_id] * symbol(source)
         emax, ec50, hill = (kinetic(edge_id, n) for n in ("emax", "ec50", "hill"))
+        if signs_as_parameters:
+            signed = add(
+                hook(edge_id, "sign"), sign, "dimensionless", "sign", "+1 or -1", edge_id
+            )
+            return signed_regulation(x, rest[source], signed, emax, ec50, hill)
         law = activation if sign > 0 else inhibition
         return law(x, rest[source], emax, ec50, hill)
 

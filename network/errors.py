@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 __all__ = [
+    "EncodingError",
+    "IdentifierError",
     "ModelDataError",
     "ModelError",
     "Problem",
@@ -21,6 +23,19 @@ __all__ = [
 
 class ModelError(Exception):
     """Root of every mbaxis error."""
+
+
+class EncodingError(ModelError, ValueError):
+    """A text file with bytes that are not UTF-8; ``line`` and ``column`` say where."""
+
+    def __init__(self, path: str, line: int, column: int, byte: int) -> None:
+        self.path, self.line, self.column = path, line, column
+        self.reason = f"byte 0x{byte:02x} at column {column} is not UTF-8; save the file as UTF-8"
+        super().__init__(f"{path}, line {line}: {self.reason}")
+
+
+class IdentifierError(ModelError, ValueError):
+    """A malformed ID: an edge not written ``A -> B``, a parameter ID without its owner."""
 
 
 class UnitError(ModelError, ValueError):

@@ -7,7 +7,6 @@ graph attributes carry the manifest. :func:`to_digraph` and :func:`from_digraph`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -197,10 +196,7 @@ def feedback_loops(graph: nx.DiGraph) -> list[FeedbackLoop]:
 
 def _path_sign(graph: nx.DiGraph, path: list[str] | tuple[str, ...]) -> int:
     sign = 1
-    for a, b in _pairs(path):
+    for a, b in pairwise(path):
         sign *= int(graph.edges[a, b]["sign"])
     return sign
 
-
-def _pairs(path: list[str] | tuple[str, ...]) -> Iterator[tuple[str, str]]:
-    return pairwise(path)

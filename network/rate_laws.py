@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["activation", "hill_occupancy", "inhibition"]
+__all__ = ["activation", "hill_occupancy", "inhibition", "signed_regulation"]
 
 
 def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
@@ -79,4 +79,30 @@ def inhibition(x: sp.Expr, x_rest: sp.Expr, imax: sp.Expr, ec50: sp.Expr, hill: 
         return 1 - imax * hill_occupancy(x, ec50, hill)
     return (1 - imax * hill_occupancy(x, ec50, hill)) / (
         1 - imax * hill_occupancy(x_rest, ec50, hill)
+    )
+
+
+def signed_regulation(
+    x: sp.Expr, x_rest: sp.Expr, sign: sp.Expr, emax: sp.Expr, ec50: sp.Expr, hill: sp.Expr
+) -> sp.Expr:
+    r"""Activation or inhibition chosen by a sign parameter :math:`s = \pm 1`.
+
+    .. math:: R(x) = \frac{1 + s\,E\,H(x)}{1 + s\,E\,H(x_0)}
+
+    With :math:`s = 1` this is :func:`activation`, with :math:`s = -1` :func:`inhibition`
+    (:math:`E` then the largest fraction removed, below 1). One compiled model then serves every
+    assignment of signs, which is what the sign-shuffled null model of the validation needs.
+
+    Examples
+    --------
+    >>> x, k = sp.symbols("x k", positive=True)
+    >>> x0 = sp.Integer(2)
+    >>> sp.simplify(signed_regulation(x, x0, -1, sp.Rational(1, 2), k, 1)
+    ...             - inhibition(x, x0, sp.Rational(1, 2), k, 1))
+    0
+    """
+    if x_rest == 0:  # an input: H(x0) = 0, the normaliser is 1
+        return 1 + sign * emax * hill_occupancy(x, ec50, hill)
+    return (1 + sign * emax * hill_occupancy(x, ec50, hill)) / (
+        1 + sign * emax * hill_occupancy(x_rest, ec50, hill)
     )

@@ -13,22 +13,22 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from mbaxis.network.naming import parameter_id
 from mbaxis.network.units import parse_unit
 
 __all__ = [
     "COMPARTMENTS_REQUIRED",
     "ID_PATTERN",
     "INTERACTION_COLUMNS",
-    "KINDS",
     "LAWS",
     "MECHANISMS",
     "PARAMETER_COLUMNS",
     "REFERENCE_PATTERN",
     "SPECIES_COLUMNS",
     "InteractionRow",
+    "Kind",
     "ParameterRow",
     "SpeciesRow",
-    "law_of",
 ]
 
 #: IDs of species, interactions and parameters (CONTRACT section 1).
@@ -41,16 +41,9 @@ COMPARTMENTS_REQUIRED = ("muscle", "plasma", "liver", "bone", "brain")
 
 #: What a node is. ``input`` nodes are driven by protocols and rest at zero; ``observable``
 #: nodes are what an assay reads, computed from other species; all others are state variables.
-KINDS = (
-    "input",
-    "metabolite",
-    "protein",
-    "mrna",
-    "hormone",
-    "activity",
-    "phenotype",
-    "observable",
-)
+Kind = Literal[
+    "input", "metabolite", "protein", "mrna", "hormone", "activity", "phenotype", "observable"
+]
 
 #: Mechanism classes of an interaction, each mapped to the rate law that encodes it
 #: (see :mod:`network.equations`):
@@ -119,17 +112,6 @@ PARAMETER_COLUMNS = ("interaction", "parameter", "value", "unit", "low", "high",
 _CURIE = re.compile(r"^[a-z][a-z0-9.]*:\S+$")
 
 
-def law_of(mechanism: str) -> str:
-    """Return the rate law (``regulation``, ``conversion``, ...) of a mechanism class.
-
-    Examples
-    --------
-    >>> law_of("transport")
-    'regulation'
-    """
-    return MECHANISMS[mechanism]
-
-
 def _check_id(value: str) -> str:
     if not ID_PATTERN.match(value):
         raise ValueError(f"'{value}' does not match {ID_PATTERN.pattern}")
@@ -155,9 +137,7 @@ class SpeciesRow(_Row):
     id: str
     name: str = Field(min_length=1)
     compartment: str
-    kind: Literal[
-        "input", "metabolite", "protein", "mrna", "hormone", "activity", "phenotype", "observable"
-    ]
+    kind: Kind
     unit: str
     resting_level: float
     resting_low: float | None = None
@@ -275,4 +255,4 @@ class ParameterRow(_Row):
     @property
     def id(self) -> str:
         """The parameter's ID, ``{interaction}__{parameter}``."""
-        return f"{self.interaction}__{self.parameter}"
+        return parameter_id(self.interaction, self.parameter)

@@ -20,12 +20,12 @@
 # --method sobol` uses N = 512.
 
 # %%
-from mbaxis.analysis.sensitivity import default_question, local_sensitivity, sobol_indices
+from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sobol_indices
 from mbaxis.network import load_model, to_digraph
 from mbaxis.plots import plot_importance_on_graph, plot_sobol, plot_tornado
 
 model = load_model()
-question = default_question()
+question = default_scenario()
 local = local_sensitivity(model, question)
 ax = plot_tornado(local)
 

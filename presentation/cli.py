@@ -30,6 +30,8 @@ from mbaxis.sbml.exporters import FORMATS
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from mbaxis.analysis.subjects import Subject
+
 # Each command imports what it needs when it runs: `mbaxis --help` loads nothing heavy.
 
 __all__ = ["main"]
@@ -74,6 +76,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="PROTOCOL",
         help="e.g. 'aerobic(duration_min=40,intensity=0.7)'; several run at once",
     )
+    _subject_option(run)
     run.add_argument(
         "--perturb",
         action="append",
@@ -115,6 +118,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="readouts (default: " + ", ".join(DEFAULT_READOUTS) + ")",
     )
+    _subject_option(knockout)
     knockout.add_argument("--double", action="store_true", help="also every pair")
     knockout.add_argument("--edges", action="store_true", help="block edges instead of nodes")
     knockout.add_argument("--statistic", default=DEFAULT_STATISTIC, choices=sorted(STATISTICS))
@@ -163,6 +167,14 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="also score N copies of the network with shuffled edge signs",
     )
+    check.add_argument(
+        "--null-full",
+        type=int,
+        default=None,
+        metavar="K",
+        help="of those, score K on every finding for the null distribution (default 100); "
+        "the rest stop once they cannot reach the model's accuracy",
+    )
     check.add_argument("--seed", type=int, default=0, help="seed of the null model")
     check.add_argument("--jobs", type=int, default=1, help="worker processes for the null model")
     check.add_argument("--out", metavar="FILE.json", help="write the scorecard as JSON")
@@ -196,6 +208,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="global methods: these parameters instead of the top ones",
     )
+    _subject_option(sense)
     sense.add_argument("--seed", type=int, default=0)
     sense.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: all cores)"
@@ -216,14 +229,30 @@ def _build_parser() -> argparse.ArgumentParser:
     main_job.add_argument(
         "--null",
         type=int,
-        default=200,
+        default=1000,
         metavar="N",
-        help="sign-shuffled networks for the validation p-value",
+        help="sign-shuffled networks for the validation p-value (default 1000: p < 0.001 "
+        "is reachable)",
     )
     main_job.add_argument("--sobol-n", type=int, default=256, metavar="N")
     main_job.add_argument("--json", action="store_true", help="print the summary as JSON")
     main_job.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+def _subject_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--subject",
+        metavar="SPEC",
+        help="who the experiment is done on, e.g. 'subject(sex=female,age=62)' "
+        "(CONTRACT section 6; default: the reference subject, a healthy untrained young man)",
+    )
+
+
+def _subject(args: argparse.Namespace) -> Subject:
+    from mbaxis.analysis.subjects import REFERENCE_SUBJECT, parse_subject
+
+    return parse_subject(args.subject) if args.subject else REFERENCE_SUBJECT
 
 
 def _simulate_command(args: argparse.Namespace) -> int:
@@ -239,7 +268,10 @@ def _simulate_command(args: argparse.Namespace) -> int:
     perturbations = [parse_perturbation(text) for text in args.perturb]
     for readout in args.readout:
         model.get_species(readout)  # unknown IDs fail here, with the valid ones listed
-    course = simulate(model, protocols, perturbations, t_end=args.t_end, points=args.points)
+    subject = _subject(args)
+    course = simulate(
+        model, protocols, perturbations, subject=subject, t_end=args.t_end, points=args.points
+    )
     if args.out:
         write_atomically(args.out, lambda tmp: course.to_csv(tmp, index_label="time"))
     if args.plot:
@@ -276,8 +308,9 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
     from mbaxis.analysis.executor import cpu_count
     from mbaxis.analysis.knockout import records
     from mbaxis.analysis.protocols import parse_protocol
+    from mbaxis.analysis.scenarios import Experiment, Scenario
     from mbaxis.analysis.sensitivity import (
-        Question,
+        describe,
         local_sensitivity,
         morris_screening,
         sobol_indices,
@@ -287,9 +320,9 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
     from mbaxis.plots import plot_morris, plot_sobol, plot_tornado
 
     model = load_model(args.model)
-    question = Question(
-        parse_protocol(args.protocol),
-        args.readout,
+    scenario = Scenario(
+        Experiment((parse_protocol(args.protocol),), subject=_subject(args)),
+        (args.readout,),
         args.statistic,
         tuple(args.window) if args.window else None,
     )
@@ -301,11 +334,11 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
     }
     parameters = args.parameter or None
     if args.method == "local":
-        table = local_sensitivity(model, question, parameters=parameters, **options)
+        table = local_sensitivity(model, scenario, parameters=parameters, **options)
     elif args.method == "morris":
         table = morris_screening(
             model,
-            question,
+            scenario,
             parameters=parameters,
             top=args.top,
             trajectories=args.n or 20,
@@ -315,7 +348,7 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
     else:
         table = sobol_indices(
             model,
-            question,
+            scenario,
             parameters=parameters,
             top=args.top,
             n=args.n or 512,
@@ -324,7 +357,7 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
         )
     result = {
         "method": args.method,
-        **question.describe(),
+        **describe(scenario),
         "seed": args.seed,
         "n": args.n,
         "indices": [
@@ -390,6 +423,7 @@ def _validate_command(args: argparse.Namespace) -> int:
         observations,
         threshold=args.threshold,
         null_copies=args.null,
+        null_full=args.null_full,
         seed=args.seed,
         jobs=args.jobs,
         progress=not args.no_progress,
@@ -410,8 +444,11 @@ def _validate_command(args: argparse.Namespace) -> int:
     print(f"majority baseline (always '{label}'): {baseline:.1%}")
     if card.p_value is not None:
         print(
-            f"null model ({len(card.null_accuracies)} sign-shuffled copies): mean accuracy "
-            f"{sum(card.null_accuracies) / len(card.null_accuracies):.1%}, p = {card.p_value:.3g}"
+            f"null model: {sum(card.null_reached)} of {len(card.null_reached)} sign-shuffled "
+            f"networks reproduce as many findings (p = {card.p_value:.3g}); the "
+            f"{len(card.null_accuracies)} scored on every finding average "
+            f"{sum(card.null_accuracies) / len(card.null_accuracies):.1%} "
+            f"(best {max(card.null_accuracies):.1%})"
         )
     for tag, numbers in card.per_tag.items():
         print(
@@ -451,6 +488,7 @@ def _knockout_command(args: argparse.Namespace) -> int:
         statistic=args.statistic,
         window=tuple(args.window) if args.window else None,
         threshold=args.threshold,
+        subject=_subject(args),
         jobs=args.jobs,
         checkpoint=checkpoint,
         resume=args.resume,

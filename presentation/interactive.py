@@ -6,7 +6,6 @@ organism, evidence and references. The JavaScript is inlined, so the file opens 
 
 from __future__ import annotations
 
-import html
 import re
 
 import networkx as nx
@@ -60,8 +59,7 @@ def network_html(graph: nx.DiGraph) -> str:
         "<h3 style='font-family:sans-serif'>mbaxis network: hover or click an edge for "
         "its evidence and references</h3>"
     )
-    return (
-        page.replace("<body>", "<body>" + heading, 1)
-        if "<body>" in page
-        else (heading + html.escape(""))
-    )
+    body = re.search(r"<body[^>]*>", page)
+    if body is None:  # a page without <body>: the heading goes first, the network stays
+        return heading + page
+    return page[: body.end()] + heading + page[body.end() :]

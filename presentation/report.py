@@ -30,7 +30,7 @@ from mbaxis.analysis.knockout import (
 )
 from mbaxis.analysis.observations import load_observations
 from mbaxis.analysis.protocols import make_protocol, parse_protocol
-from mbaxis.analysis.sensitivity import default_question, local_sensitivity, sobol_indices
+from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sobol_indices
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.structure import agreement, concordance
 from mbaxis.analysis.validation import Scorecard, validate
@@ -84,7 +84,7 @@ class ReportSettings:
     """How much work the report does (the defaults are the published settings)."""
 
     jobs: int = 2
-    null_copies: int = 200
+    null_copies: int = 1000
     sobol_n: int = 256
     sobol_top: int = 20
     progress: bool = True
@@ -334,7 +334,7 @@ def _knockouts(
 def _sensitivity(
     report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
 ) -> None:
-    question = default_question()
+    question = default_scenario()
     report.heading(
         "Sensitivity",
         "Which parameters decide the maximum of hippocampal Bdnf "
@@ -388,7 +388,11 @@ def _validation(
         "correct": card.correct,
         "accuracy": card.accuracy,
         "majority_baseline": baseline,
-        "null_copies": len(card.null_accuracies),
+        "null_copies": len(card.null_reached),
+        "null_reached": sum(card.null_reached),
+        "null_mean_accuracy": float(np.mean(card.null_accuracies))
+        if card.null_accuracies
+        else None,
         "p_value": card.p_value,
     }
     text = (
@@ -397,8 +401,9 @@ def _validation(
     )
     if card.p_value is not None:
         text += (
-            f"; {len(card.null_accuracies)} sign-shuffled networks score "
-            f"{np.mean(card.null_accuracies):.1%} on average (p = {card.p_value:.3g})"
+            f"; {sum(card.null_reached)} of {len(card.null_reached)} sign-shuffled networks "
+            f"reproduce as many (p = {card.p_value:.3g}); the {len(card.null_accuracies)} "
+            f"scored on every finding average {np.mean(card.null_accuracies):.1%}"
         )
     report.heading("Validation against published findings", text + ".")
     figure = Figure(figsize=(9, 7))

@@ -10,8 +10,8 @@ from .errors import (
 from .exporters import (
     COMMITTED_FILES as COMMITTED_FILES,
     FORMATS as FORMATS,
-    export as export,
     build_models as build_models,
+    export as export,
     models_folder as models_folder,
 )
 from .graphml import write_graphml as write_graphml

@@ -19,7 +19,6 @@ __all__ = [
     "element",
     "reference_to_uri",
     "uri_to_curie",
-    "uri_to_reference",
     "xhtml_notes",
 ]
 
@@ -74,14 +73,6 @@ def reference_to_uri(reference: str) -> str:
     """
     kind, _, local = reference.partition(":")
     return f"{_IDENTIFIERS}{'pubmed' if kind == 'PMID' else 'doi'}:{local}"
-
-
-def uri_to_reference(uri: str) -> str:
-    """The table reference of an identifiers.org URI (inverse of :func:`reference_to_uri`)."""
-    local = uri.removeprefix(_IDENTIFIERS)
-    if local.startswith("pubmed:"):
-        return f"PMID:{local.removeprefix('pubmed:')}"
-    return f"DOI:{local.removeprefix('doi:')}"
 
 
 def element(

@@ -10,6 +10,7 @@ fixed date so that a rebuilt file is byte-identical.
 from __future__ import annotations
 
 import libsbml
+import sympy as sp
 
 from mbaxis.network import (
     Equations,
@@ -21,6 +22,7 @@ from mbaxis.network import (
     SpeciesRow,
     build_equations,
 )
+from mbaxis.network.naming import hook, owner_and_role
 from mbaxis.sbml.annotations import curie_to_uri, element, reference_to_uri, xhtml_notes
 from mbaxis.sbml.libsbml_calls import check
 from mbaxis.sbml.math import to_math_ast
@@ -180,8 +182,11 @@ def sbml_document(model: Model, equations: Equations | None = None) -> libsbml.S
     return document
 
 
-def write_sbml(model: Model) -> str:
+def write_sbml(model: Model, *, signs_as_parameters: bool = False) -> str:
     """The SBML L3V2 core document of ``model`` as a string (deterministic).
+
+    ``signs_as_parameters`` writes the build whose edge signs are parameters (see
+    :func:`mbaxis.network.build_equations`); the published files use the default.
 
     Examples
     --------
@@ -189,7 +194,8 @@ def write_sbml(model: Model) -> str:
     >>> write_sbml(load_model()).startswith('<?xml version="1.0" encoding="UTF-8"?>')
     True
     """
-    return str(libsbml.writeSBMLToString(sbml_document(model)))
+    equations = build_equations(model, signs_as_parameters=signs_as_parameters)
+    return str(libsbml.writeSBMLToString(sbml_document(model, equations)))
 
 
 def set_model_history(sbml_model: libsbml.Model) -> None:
@@ -222,7 +228,7 @@ def _add_species(sbml_model: libsbml.Model, row: SpeciesRow) -> None:
             f"set initial concentration of '{row.id}'",
         )
         check(
-            item.setConversionFactor(f"{row.id}__conversion_factor"),
+            item.setConversionFactor(hook(row.id, "conversion_factor")),
             f"set conversion factor of '{row.id}'",
         )
     check(item.setSubstanceUnits(declared.substance_unit_id), f"set units of '{row.id}'")
@@ -235,7 +241,7 @@ def _add_species(sbml_model: libsbml.Model, row: SpeciesRow) -> None:
         factor = sbml_model.createParameter()
         _set_common(
             factor,
-            f"{row.id}__conversion_factor",
+            hook(row.id, "conversion_factor"),
             "parameter",
             f"substance of {row.id} per reaction extent",
             _SBO_PARAMETER_DEFAULT,
@@ -252,8 +258,7 @@ def _add_parameter(
     rows: dict[str, ParameterRow],
 ) -> None:
     item = sbml_model.createParameter()
-    suffix = info.id.rsplit("__", 1)[-1]
-    sbo = _SBO_PARAMETER.get(suffix, _SBO_PARAMETER_DEFAULT)
+    sbo = _SBO_PARAMETER.get(owner_and_role(info.id)[1], _SBO_PARAMETER_DEFAULT)
     name = species_by_id[info.id].name if info.kind == "input" else _parameter_name(info)
     _set_common(item, info.id, "parameter", name, sbo)
     check(item.setValue(info.value), f"set value of '{info.id}'")
@@ -287,7 +292,8 @@ def _parameter_name(info: ParameterInfo) -> str:
         "resting_level": "resting level",
         "half_life": "half-life",
         "perturbation": "perturbation hook (1 unless perturbed)",
-        "kinetic": info.id.rsplit("__", 1)[-1],
+        "sign": "sign of the interaction (+1 or -1)",
+        "kinetic": owner_and_role(info.id)[1],
     }
     return f"{info.owner}: {descriptions[info.kind]}"
 
@@ -335,9 +341,8 @@ def _add_reaction(
     target = species_by_id[reaction.species]
     rate = reaction.rate
     if not species_units(target.unit).amount_only:
-        import sympy as sp
-
-        rate = sp.Symbol(target.compartment) * rate / sp.Symbol(f"{target.id}__conversion_factor")
+        factor = sp.Symbol(hook(target.id, "conversion_factor"))
+        rate = sp.Symbol(target.compartment) * rate / factor
     law = item.createKineticLaw()
     check(
         law.setMath(to_math_ast(rate, f"reaction '{reaction.id}'")),

@@ -22,8 +22,6 @@ from mbaxis.sbml.libsbml_calls import check
 
 __all__ = ["logical_rule", "qual_document", "write_qual"]
 
-_QUAL_URI = "http://www.sbml.org/sbml/level3/version1/qual/version1"
-
 
 def logical_rule(activators: list[str], inhibitors: list[str]) -> str:
     """The update rule of a node, in the SBML L3 infix syntax.

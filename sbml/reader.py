@@ -16,7 +16,6 @@ from typing import Any
 import libsbml
 
 from mbaxis.network import Model
-from mbaxis.network.model import TableRecords, build_model
 from mbaxis.network.schema import (
     INTERACTION_COLUMNS,
     LAWS,
@@ -24,6 +23,7 @@ from mbaxis.network.schema import (
     PARAMETER_COLUMNS,
     SPECIES_COLUMNS,
 )
+from mbaxis.network.tables import TableRecords, build_model
 from mbaxis.sbml.annotations import NAMESPACE, uri_to_curie
 from mbaxis.sbml.errors import SBMLError
 from mbaxis.sbml.validation import read_document

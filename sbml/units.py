@@ -15,7 +15,7 @@ import libsbml
 from mbaxis.network.units import UNITS, Unit, UnitTerm
 from mbaxis.sbml.libsbml_calls import check
 
-__all__ = ["SpeciesUnits", "add_unit_definition", "species_units", "unit_id"]
+__all__ = ["SpeciesUnits", "add_unit_definition", "species_units"]
 
 # The amount in one litre for each concentration unit: a concentration unit is substance/litre.
 _SUBSTANCE: dict[str, UnitTerm] = {
@@ -44,11 +44,6 @@ class SpeciesUnits:
 
     amount_only: bool  # hasOnlySubstanceUnits
     substance_unit_id: str  # the unit definition for its substance
-
-
-def unit_id(name: str) -> str:
-    """The SBML unit definition ID for a table unit (``pg/mL`` -> ``pg_per_mL``)."""
-    return UNITS[name].sbml_id
 
 
 def species_units(name: str) -> SpeciesUnits:

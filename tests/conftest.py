@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,12 @@ import pytest
 from mbaxis.network import Model, bundled_model_path, load_model
 
 TableEditor = Callable[[str, Callable[[list[dict[str, str]]], None]], None]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_model_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled models go to a cache folder of this test session, not the user's."""
+    os.environ["MBAXIS_CACHE_DIR"] = str(tmp_path_factory.mktemp("model_cache"))
 
 
 @pytest.fixture(scope="session")

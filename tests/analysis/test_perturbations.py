@@ -11,7 +11,7 @@ from mbaxis.analysis.perturbations import (
     parse_perturbation,
     perturbation_from_mapping,
 )
-from mbaxis.network import Model, UnknownInteractionError, UnknownSpeciesError
+from mbaxis.network import EdgeId, Model, UnknownInteractionError, UnknownSpeciesError
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_effects_on_parameters(model: Model) -> None:
             Perturbation("knockout", "plasma__CTSB"),
             Perturbation("knockdown", "plasma__IL6", 0.25),
             Perturbation("clamp", "plasma__lactate", 4.0),
-            Perturbation("inhibit", "plasma__lactate -> brain__lactate", 0.5),
+            Perturbation("inhibit", EdgeId("plasma__lactate", "brain__lactate"), 0.5),
             Perturbation("knockout", "muscle__work_rate"),
         ],
     )

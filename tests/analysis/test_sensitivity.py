@@ -14,8 +14,7 @@ import pytest
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.sensitivity import (
     LOCAL_STEP,
-    Question,
-    default_question,
+    default_scenario,
     local_sensitivity,
     morris_screening,
     parameter_scan,
@@ -45,18 +44,18 @@ def _with_parameter(model: Model, name: str, factor: float) -> Model:
 def test_local_agrees_with_central_differences_of_simulate(model: Model, name: str) -> None:
     """The compiled-model coefficient equals one computed by rebuilding the model from edited
     tables and calling ``simulate``: parameter IDs really map onto the tables."""
-    question = default_question()
+    question = default_scenario()
     local = local_sensitivity(model, question, parameters=[name])
     coefficient = float(local["coefficient"].iloc[0])
 
     def number(factor: float) -> float:
         course = simulate(
             _with_parameter(model, name, factor),
-            [question.protocol],
+            question.experiment.protocols,
             t_end=question.t_end,
-            points=int(question.t_end // 2) + 1,
+            points=len(question.times()),
         )
-        return compute_statistic(course, question.readout, question.statistic)
+        return compute_statistic(course, question.readouts[0], question.statistic)
 
     base, up, down = number(1.0), number(1 + LOCAL_STEP), number(1 - LOCAL_STEP)
     independent = (up - down) / (2 * LOCAL_STEP * base)
@@ -64,23 +63,24 @@ def test_local_agrees_with_central_differences_of_simulate(model: Model, name: s
 
 
 def test_local_sensitivity_is_zero_safe(model: Model) -> None:
-    question = Question(default_question().protocol, "plasma__BHB", "max")
+    question = dataclasses.replace(default_scenario(), readouts=("plasma__BHB",))
     local = local_sensitivity(model, question, parameters=["ghs_gh__emax"])
     assert local["coefficient"].iloc[0] == pytest.approx(0.0, abs=1e-9)
-    rise = Question(default_question().protocol, "plasma__BHB", "rise")  # 0 at the default
+    rise = dataclasses.replace(question, statistic="rise")  # 0 at the default
     zero = local_sensitivity(model, rise, parameters=["bhb_hdac__emax"])
     assert np.isnan(zero["coefficient"].iloc[0])
     assert zero["derivative"].iloc[0] == pytest.approx(0.0, abs=1e-9)
 
 
 def test_morris_regression_at_a_fixed_seed(model: Model) -> None:
+    # pinned on the scenario grid of 1-min output times (mbaxis.analysis.scenarios)
     table = morris_screening(
-        model, default_question(), parameters=PINNED, trajectories=4, seed=7
+        model, default_scenario(), parameters=PINNED, trajectories=4, seed=7
     ).set_index("parameter")
     expected = {
-        "ne_pcreb__ec50": (0.4189744529955995, 0.6450330302278552),
-        "exercise_brain_ne__emax": (0.2775604014422708, 0.3175623290854683),
-        "pcreb_bdnf__emax": (0.15640003995622576, 0.14452136492304737),
+        "ne_pcreb__ec50": (0.4189744512980563, 0.645031198305486),
+        "exercise_brain_ne__emax": (0.27756205420616287, 0.3175619672608887),
+        "pcreb_bdnf__emax": (0.1564032492892998, 0.14452610923677492),
     }
     for name, (mu_star, sigma) in expected.items():
         assert table.loc[name, "mu_star"] == pytest.approx(mu_star, rel=1e-6)
@@ -88,13 +88,13 @@ def test_morris_regression_at_a_fixed_seed(model: Model) -> None:
 
 
 def test_sobol_regression_and_convergence_flags(model: Model) -> None:
-    table = sobol_indices(model, default_question(), parameters=PINNED, n=8, seed=7).set_index(
+    table = sobol_indices(model, default_scenario(), parameters=PINNED, n=8, seed=7).set_index(
         "parameter"
     )
     expected = {
-        "exercise_brain_ne__emax": (0.2126662622368745, 0.8105339768329984),
-        "ne_pcreb__ec50": (0.2566965537952286, 0.09419868341621344),
-        "pcreb_bdnf__emax": (0.3087652059205977, 0.07176734343042115),
+        "exercise_brain_ne__emax": (0.2126678202447119, 0.8105340543048404),
+        "ne_pcreb__ec50": (0.2566886038093711, 0.09419996483514033),
+        "pcreb_bdnf__emax": (0.30877350720740004, 0.07177177906633324),
     }
     for name, (s1, st) in expected.items():
         assert table.loc[name, "S1"] == pytest.approx(s1, rel=1e-6)
@@ -140,9 +140,9 @@ def test_same_seed_gives_bit_identical_json_across_runs_and_executors() -> None:
 
 
 def test_scans_and_pictures(model: Model) -> None:
-    question = default_question()
+    question = default_scenario()
     scan = parameter_scan(model, question, {"pcreb_bdnf__emax": [2.0, 8.0, 15.0, 30.0]})
-    assert np.all(np.diff(scan[question.readout].to_numpy()) > 0)
+    assert np.all(np.diff(scan[question.readouts[0]].to_numpy()) > 0)
     grid = parameter_scan(
         model, question, {"pcreb_bdnf__emax": [5.0, 15.0], "ne_pcreb__emax": [5.0, 10.0, 20.0]}
     )
@@ -165,10 +165,10 @@ def test_scans_and_pictures(model: Model) -> None:
 
 def test_bad_requests_are_named(model: Model) -> None:
     with pytest.raises(ModelError, match=r"unknown parameter\(s\) nope__emax; valid:"):
-        local_sensitivity(model, default_question(), parameters=["nope__emax"])
+        local_sensitivity(model, default_scenario(), parameters=["nope__emax"])
     with pytest.raises(ModelError, match=r"n must be a power of 2"):
-        sobol_indices(model, default_question(), parameters=PINNED, n=100)
-    with pytest.raises(SimulationError, match=r"unknown or fixed parameter 'brain__HDAC__rest'"):
+        sobol_indices(model, default_scenario(), parameters=PINNED, n=100)
+    with pytest.raises(SimulationError, match=r"unknown or fixed parameter\(s\) brain__HDAC__rest"):
         from mbaxis.analysis.simulation import Simulator
 
         Simulator(model).run(parameters={"brain__HDAC__rest": 2.0})

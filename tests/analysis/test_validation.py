@@ -11,8 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mbaxis.analysis import validation
 from mbaxis.analysis.observations import ObservationError, load_observations
-from mbaxis.analysis.validation import score, shuffled_model, validate
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.validation import (
+    run_observations,
+    score,
+    shuffled_model,
+    shuffled_signs,
+    validate,
+)
 from mbaxis.cli import main
 from mbaxis.network import Model
 
@@ -53,11 +61,64 @@ def test_bundled_suite_has_at_least_45_sourced_observations(bundled: list) -> No
 
 def test_bundled_suite_accuracy_floor_and_null_model(model: Model, bundled: list) -> None:
     """Issue #5 acceptance: accuracy >= 85% and p < 0.01 against 200 sign-shuffled networks."""
-    card = validate(model, bundled, null_copies=200, jobs=2)
+    card = validate(model, bundled, null_copies=200, null_full=20, jobs=2)
     assert card.accuracy >= 0.85, [r.id for r in card.results if not r.ok]
     _, baseline = card.majority_baseline
     assert card.accuracy > baseline
     assert card.p_value is not None and card.p_value < 0.01
+    assert len(card.null_reached) == 200 and len(card.null_accuracies) >= 20
+    null = card.to_json()["null_model"]
+    assert null["copies"] == 200 and null["scored_in_full"] == len(card.null_accuracies)
+
+
+@pytest.fixture(scope="module")
+def signed(model: Model) -> Simulator:
+    return Simulator(model, signs_as_parameters=True)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sign_overrides_simulate_the_shuffled_network(
+    model: Model, bundled: list, signed: Simulator, seed: int
+) -> None:
+    """One compiled model with signs as parameters answers what a rebuilt shuffled copy does."""
+    findings = bundled[:40]
+    fast = run_observations(signed, findings, parameters=shuffled_signs(model, seed))
+    rebuilt = run_observations(Simulator(shuffled_model(model, seed)), findings)
+    assert [r.predicted for r in fast] == [r.predicted for r in rebuilt]
+    for a, b in zip(fast, rebuilt, strict=True):
+        if a.value is not None and b.value is not None:
+            assert a.value == pytest.approx(b.value, rel=1e-6, abs=1e-9), a.id
+    at_table_signs = run_observations(signed, findings)
+    assert [r.ok for r in at_table_signs] == [r.ok for r in score(model, findings).results]
+
+
+def test_null_tolerance_keeps_the_calls(model: Model, bundled: list, signed: Simulator) -> None:
+    """The null copies' looser tolerance (NULL_SETTINGS) changes no call of the copies tried."""
+    settings = validation.NULL_SETTINGS
+    loose = Simulator(model, signs_as_parameters=True, rtol=settings.rtol, atol=settings.atol)
+    for seed in range(3):
+        overrides = shuffled_signs(model, seed)
+        tight = [r.predicted for r in run_observations(signed, bundled, parameters=overrides)]
+        assert [
+            r.predicted for r in run_observations(loose, bundled, parameters=overrides)
+        ] == tight
+
+
+def test_early_stopping_decides_exactly_what_full_scoring_does(
+    bundled: list, signed: Simulator
+) -> None:
+    ordered = tuple(validation._cost_order(bundled))
+    full = validation._null_scores(
+        signed, validation._NullCopies((5, 6), ordered, 0.05, 0, stop_early=False)
+    )
+    for row in full:
+        misses = round((1 - row["accuracy"]) * len(bundled))
+        for allowed in (misses - 1, misses):
+            [early] = validation._null_scores(
+                signed,
+                validation._NullCopies((row["seed"],), ordered, 0.05, allowed, stop_early=True),
+            )
+            assert early["reached"] is (misses <= allowed)
 
 
 def test_misses_come_with_the_paths_to_question(model: Model, bundled: list) -> None:
@@ -179,4 +240,55 @@ def test_not_a_list(tmp_path: Path) -> None:
     path = tmp_path / "map.yaml"
     path.write_text("id: x\n")
     with pytest.raises(ObservationError, match=r"map\.yaml: expected a YAML list"):
+        load_observations(path)
+
+
+def test_roles_and_subjects_in_observation_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calibration = {**ENTRY, "id": "set_from_this", "role": "calibration"}
+    woman = {
+        **ENTRY,
+        "id": "in_women",
+        "experiment": {**ENTRY["experiment"], "subject": {"sex": "female", "age": 62}},
+    }
+    path = _write(tmp_path / "roles.yaml", [ENTRY, calibration, woman])
+    loaded = load_observations(path)
+    assert [o.role for o in loaded] == ["test", "calibration", "test"]
+    assert loaded[2].experiment.subject.sex == "female"
+    assert main(["validate", "--observations", str(path), "--json", "--no-progress"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["per_role"]["calibration"]["total"] == 1
+    assert result["per_role"]["test"]["total"] == 2
+    miss = next(r for r in result["results"] if r["id"] == "in_women")
+    assert miss["ok"] is False
+    assert "cannot yet represent subject key(s) sex=female, age=62" in miss["error"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"role": "training"}, r"field 'role': 'training' is not one of: test, calibration"),
+        (
+            {"experiment": {"protocols": [{"name": "rest"}], "subject": {"height": 2}}},
+            r"field 'experiment': unknown subject key 'height'",
+        ),
+        (
+            {"experiment": {"protocols": [{"name": "rest"}], "subjects": {}}},
+            r"field 'experiment': unknown key 'subjects'",
+        ),
+    ],
+)
+def test_bad_roles_and_subjects_are_named(tmp_path: Path, change: dict, message: str) -> None:
+    path = _write(tmp_path / "bad.yaml", [{**ENTRY, "id": "bad", **change}])
+    with pytest.raises(ObservationError, match=r"bad\.yaml, entry 'bad', " + message):
+        load_observations(path)
+
+
+def test_observation_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = _write(tmp_path / "latin1.yaml", [ENTRY])
+    path.write_bytes(path.read_bytes().replace(b"an outside check", b"an outside ch\xe9ck"))
+    with pytest.raises(
+        ObservationError, match=r"latin1\.yaml, line 2: byte 0xe9 at column \d+ is not UTF-8"
+    ):
         load_observations(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -260,5 +261,61 @@ def test_missing_column(model_copy: Path, edit_table: TableEditor) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(
         ModelDataError, match=r"interactions\.tsv, line 1, column 'organism': missing column"
+    ):
+        load_model(model_copy)
+
+
+@pytest.mark.parametrize("unit", ["degC", "min", "mmol/min"])
+def test_state_species_in_a_unit_that_is_no_amount(
+    model_copy: Path, edit_table: TableEditor, unit: str
+) -> None:
+    """Once reached the SBML writer as a bare KeyError; the linter names it now."""
+
+    def change(rows: Rows) -> None:
+        _row(rows, "id", "plasma__IL6")["unit"] = unit
+
+    edit_table("species.tsv", change)
+    message = _load_error(model_copy)
+    assert re.search(
+        rf"species\.tsv, line \d+, column 'unit', ID 'plasma__IL6': '{unit}' \(.*\) cannot "
+        r"measure a protein; a state species is a concentration",
+        message,
+    ), message
+
+
+def test_table_with_bytes_that_are_not_utf8(model_copy: Path) -> None:
+    path = model_copy / "species.tsv"
+    lines = path.read_bytes().split(b"\n")
+    lines[6] = lines[6].replace(b"\t", b"\t\xe9", 1)  # a Latin-1 'e acute' after the ID
+    column = lines[6].index(b"\xe9") + 1
+    path.write_bytes(b"\n".join(lines))
+    with pytest.raises(ModelDataError) as caught:
+        load_model(model_copy)
+    assert caught.value.problems == (
+        caught.value.problems[0],
+    ), "only the unreadable file is reported"
+    assert re.fullmatch(
+        rf"species\.tsv, line 7: byte 0xe9 at column {column} is not UTF-8; save the file as UTF-8",
+        str(caught.value.problems[0]),
+    ), str(caught.value.problems[0])
+
+
+def test_empty_table_is_named_first_and_alone(model_copy: Path) -> None:
+    (model_copy / "interactions.tsv").write_text("", encoding="utf-8")
+    with pytest.raises(ModelDataError) as caught:
+        load_model(model_copy)
+    assert [str(p) for p in caught.value.problems] == [
+        "interactions.tsv: empty file; expected a header line of columns"
+    ]
+
+
+def test_manifest_time_unit_is_read(model_copy: Path) -> None:
+    path = model_copy / "model.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('time_unit = "min"', 'time_unit = "h"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ModelDataError, match=r"model\.toml, column 'time_unit': time unit 'h' is not supported"
     ):
         load_model(model_copy)

@@ -76,6 +76,22 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
         (["simulate", "aerobic", "--readout", "brain__BDNF"], "unknown species 'brain__BDNF'"),
         (["simulate"], "the following arguments are required: PROTOCOL"),
         (["knockout", "--jobs", "x"], "argument --jobs: invalid int value: 'x'"),
+        (
+            ["knockout", "--window", "50", "40"],
+            "window [50, 40] min ends before it starts; expected start <= end",
+        ),
+        (
+            ["sensitivity", "--window", "50", "40", "--jobs", "1"],
+            "window [50, 40] min ends before it starts; expected start <= end",
+        ),
+        (
+            ["simulate", "aerobic", "--subject", "subject(sex=female)"],
+            "the model cannot yet represent subject key(s) sex=female",
+        ),
+        (
+            ["simulate", "aerobic", "--subject", "subject(height=180)"],
+            "unknown subject key 'height'; valid keys: sex, age",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> None:

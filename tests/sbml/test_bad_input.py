@@ -7,6 +7,7 @@ from pathlib import Path
 import antimony
 import pytest
 
+from mbaxis.network import ModelDataError
 from mbaxis.sbml import SBMLError, SBMLValidationError, models_folder, read_sbml
 
 
@@ -60,5 +61,5 @@ def test_mbaxis_sbml_with_a_broken_table_is_refused(tmp_path: Path) -> None:
     text = (models_folder() / "mbaxis.xml").read_text()
     path = tmp_path / "edited.xml"
     path.write_text(text.replace('mechanism="transport"', 'mechanism="teleport"', 1))
-    with pytest.raises(Exception, match=r"'teleport' is not a mechanism"):
+    with pytest.raises(ModelDataError, match=r"'teleport' is not a mechanism"):
         read_sbml(path)
