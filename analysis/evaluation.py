@@ -142,7 +142,7 @@ def evaluate_scenarios(
     """
     # chunks small enough to share the work and to checkpoint often, large enough that the
     # round trips to a worker do not dominate
-    size = chunk or max(1, min(16, len(scenarios) // (max(jobs, 1) * 8)))
+    size = chunk or max(1, min(16, len(scenarios) // (max(jobs, 1) * 16)))
     groups = _chunks(scenarios, size)
     tasks = []
     for members in groups:

@@ -221,7 +221,9 @@ def _results(
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["mbaxis.analysis.simulation"])
-    chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+    # tasks often hold several simulations already: hand them out in small groups, so the
+    # workers finish together
+    chunk = max(1, min(16, len(tasks) // (jobs * 32)))
     with context.Pool(
         jobs, initializer=_start_worker, initargs=(model, sbml, work, settings)
     ) as pool:

@@ -15,7 +15,7 @@ programme does not pay for 8 weeks of output.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,11 +185,3 @@ class Scenario:
             "resolution": self.resolution,
         }
 
-
-def experiment_of(
-    protocols: Sequence[Protocol],
-    perturbations: Sequence[Perturbation] = (),
-    subject: Subject = REFERENCE_SUBJECT,
-) -> Experiment:
-    """An experiment from lists (the form the command line and the studies hold)."""
-    return Experiment(tuple(protocols), tuple(perturbations), subject)

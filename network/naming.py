@@ -24,6 +24,7 @@ __all__ = [
     "hook",
     "owner_and_role",
     "parameter_id",
+    "symbol_of",
 ]
 
 #: Between the parts of every ID: compartment and symbol, owner and parameter.
@@ -50,6 +51,22 @@ HOOKS: tuple[Hook, ...] = (
     "sign",
     "conversion_factor",
 )
+
+
+def symbol_of(species_id: str) -> str:
+    """The symbol of a species ID, without its compartment.
+
+    Examples
+    --------
+    >>> symbol_of("brain__BDNF_mRNA")
+    'BDNF_mRNA'
+    """
+    compartment, separator, symbol = species_id.partition(SEPARATOR)
+    if not separator or not compartment or not symbol:
+        raise IdentifierError(
+            f"'{species_id}' is not a species ID; expected {{compartment}}{SEPARATOR}{{symbol}}"
+        )
+    return symbol
 
 
 def parameter_id(owner: str, name: str) -> str:

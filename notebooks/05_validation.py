@@ -16,7 +16,7 @@
 #
 # The bundled suite of published findings, the accuracy per tag, and the baselines: always
 # guessing the most common outcome, and networks with shuffled edge signs (20 copies here;
-# `mbaxis validate --null 200` for the published p-value).
+# `mbaxis validate --null 1000 --jobs 2` for the published p-value).
 
 # %%
 import pandas as pd

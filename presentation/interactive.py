@@ -11,6 +11,7 @@ import re
 import networkx as nx
 from pyvis.network import Network
 
+from mbaxis.network.naming import symbol_of
 from mbaxis.plots import KIND_COLOURS, network_layout
 
 __all__ = ["network_html"]
@@ -24,7 +25,7 @@ def network_html(graph: nx.DiGraph) -> str:
         data = graph.nodes[node]
         view.add_node(
             node,
-            label=node.split("__", 1)[1],
+            label=symbol_of(node),
             x=x * 120,
             y=-y * 60,
             color=KIND_COLOURS.get(data["kind"], "#ffffff"),

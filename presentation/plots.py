@@ -12,6 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch, Patch
 
+from mbaxis.network.naming import owner_and_role, symbol_of
+
 __all__ = [
     "KIND_COLOURS",
     "LANES",
@@ -96,7 +98,7 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
         ax.text(
             x,
             y,
-            node.split("__", 1)[1],
+            symbol_of(node),
             ha="center",
             va="center",
             fontsize=8,
@@ -327,7 +329,7 @@ def plot_importance_on_graph(
     """
     per_edge: dict[str, float] = {}
     for name, value in importance.items():
-        edge_id = name.rsplit("__", 1)[0]
+        edge_id = owner_and_role(name)[0]
         per_edge[edge_id] = per_edge.get(edge_id, 0.0) + abs(float(value))
     largest = max(per_edge.values(), default=1.0) or 1.0
     ax = plot_network(graph, ax=ax)

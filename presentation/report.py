@@ -22,6 +22,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
+from mbaxis.analysis.defaults import DEFAULT_PROTOCOL, DEFAULT_READOUT
 from mbaxis.analysis.graph_summary import summarize_graph
 from mbaxis.analysis.knockout import (
     epistasis,
@@ -29,7 +30,7 @@ from mbaxis.analysis.knockout import (
     knockout_scan,
 )
 from mbaxis.analysis.observations import load_observations
-from mbaxis.analysis.protocols import make_protocol, parse_protocol
+from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sobol_indices
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.structure import agreement, concordance
@@ -268,7 +269,7 @@ def _protocols(report: _Report, model: Model, summary: dict[str, Any]) -> None:
 def _knockouts(
     report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
 ) -> None:
-    protocol = make_protocol("aerobic", duration_min=60.0, intensity=0.7)
+    protocol = parse_protocol(DEFAULT_PROTOCOL)
     report.heading(
         "Knock-outs",
         "Every node knocked out (and every pair, for Bdnf mRNA) under "
@@ -286,8 +287,8 @@ def _knockouts(
         scan.assign(perturbations=scan["perturbations"].map(" + ".join)),
         "Single knock-outs",
     )
-    double = knockout_scan(model, protocol, ["brain__BDNF_mRNA"], double=True, jobs=settings.jobs)
-    matrix = epistasis(double, "brain__BDNF_mRNA")
+    double = knockout_scan(model, protocol, [DEFAULT_READOUT], double=True, jobs=settings.jobs)
+    matrix = epistasis(double, DEFAULT_READOUT)
     figure = Figure(figsize=(12, 12))
     ax = figure.subplots()
     plot_epistasis(matrix, ax=ax, title="epistasis of double knock-outs on Bdnf mRNA")

@@ -105,21 +105,19 @@ def test_null_tolerance_keeps_the_calls(model: Model, bundled: list, signed: Sim
 
 
 def test_early_stopping_decides_exactly_what_full_scoring_does(
-    bundled: list, signed: Simulator
+    model: Model, bundled: list
 ) -> None:
-    ordered = tuple(validation._cost_order(bundled))
-    full = validation._null_scores(
-        signed, validation._NullCopies((5, 6), ordered, 0.05, 0, stop_early=False)
-    )
-    for row in full:
-        misses = round((1 - row["accuracy"]) * len(bundled))
-        for allowed in (misses - 1, misses):
-            [early] = validation._null_scores(
-                signed,
-                validation._NullCopies((row["seed"],), ordered, 0.05, allowed, stop_early=True),
-            )
-            assert early["reached"] is (misses <= allowed)
-
+    """Copies that stop once they cannot reach the model reach it exactly when copies scored on
+    every finding do. On the model's misses and a few hits, many copies do reach it."""
+    card = score(model, bundled)
+    misses = [o for o, r in zip(bundled, card.results, strict=True) if not r.ok]
+    hits = [o for o, r in zip(bundled, card.results, strict=True) if r.ok][:6]
+    findings = misses + hits
+    full = validate(model, findings, null_copies=24, null_full=24, jobs=2)
+    early = validate(model, findings, null_copies=24, null_full=0, jobs=2)
+    assert early.null_reached == full.null_reached
+    assert 0 < sum(full.null_reached) < 24  # both answers occur
+    assert len(full.null_accuracies) == 24
 
 def test_misses_come_with_the_paths_to_question(model: Model, bundled: list) -> None:
     card = score(model, bundled)
