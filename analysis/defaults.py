@@ -9,20 +9,25 @@ call. Plain data: the command line imports it before anything heavy loads.
 from __future__ import annotations
 
 __all__ = [
+    "CAPACITY",
     "CHANGE_THRESHOLD",
+    "CJC1295_DOSE",
     "DEFAULT_PROTOCOL",
     "DEFAULT_READOUT",
     "DEFAULT_READOUTS",
     "DEFAULT_STATISTIC",
     "ESTRADIOL",
     "FASTING",
-    "GHS",
     "GRAPH_TARGETS",
     "HEAT",
+    "HEXARELIN_DOSE",
     "INFUSION",
+    "IPAMORELIN_DOSE",
     "KETONE",
     "LOAD",
+    "MK677_DOSE",
     "PLOT_READOUTS",
+    "SERMORELIN_DOSE",
     "STRESS",
     "TESTOSTERONE",
     "WORK_RATE",
@@ -38,7 +43,15 @@ HEAT = "body__core_temp_rise"
 STRESS = "brain__stress"
 TESTOSTERONE = "plasma__testosterone_dose"
 ESTRADIOL = "plasma__estradiol_dose"
-GHS = "plasma__GHS_dose"
+MK677_DOSE = "gut__MK677_dose"
+IPAMORELIN_DOSE = "plasma__ipamorelin_dose"
+HEXARELIN_DOSE = "plasma__hexarelin_dose"
+SERMORELIN_DOSE = "plasma__sermorelin_dose"
+CJC1295_DOSE = "plasma__CJC1295_dose"
+
+#: The subject's aerobic capacity (VO2max, 1 = the reference subject's): an ``intensity`` given
+#: with ``absolute: true`` is divided by it at the start of each stretch of the protocol.
+CAPACITY = "body__VO2max"
 
 # --- the question a study asks unless told otherwise ---------------------------------------
 #: 60 min of aerobic exercise at 70% VO2max: the bout most exercise-BDNF studies use.

@@ -46,6 +46,7 @@ class GraphSummary:
                 "references": list(data["references"]),
                 "organism": data["organism"],
                 "evidence": data["evidence"],
+                "evidence_level": data["evidence_level"],
             }
             for source, target, data in self.graph.edges(data=True)
         ]

@@ -218,7 +218,8 @@ def influence_matrix(
     matrix = pd.DataFrame(0.0, index=states, columns=states)
     for (perturbation,), outcome in zip(sets[1:], outcomes[1:], strict=True):
         for readout in states:
-            change = (outcome.values[readout] - baseline[readout]) / abs(baseline[readout])
+            base = baseline[readout]  # a drug rests at 0: no relative change to speak of
+            change = (outcome.values[readout] - base) / abs(base) if base else 0.0
             matrix.loc[readout, str(perturbation.target)] = change
     off_diagonal = matrix.abs().where(~np.eye(len(states), dtype=bool), 0.0)
     matrix.attrs["influence"] = off_diagonal.sum(axis=0).to_dict()

@@ -12,6 +12,7 @@ Time is in minutes from the start of the intervention (t = 0).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,13 +20,17 @@ from itertools import pairwise
 from typing import Any
 
 from mbaxis.analysis.defaults import (
+    CJC1295_DOSE,
     ESTRADIOL,
     FASTING,
-    GHS,
     HEAT,
+    HEXARELIN_DOSE,
     INFUSION,
+    IPAMORELIN_DOSE,
     KETONE,
     LOAD,
+    MK677_DOSE,
+    SERMORELIN_DOSE,
     STRESS,
     TESTOSTERONE,
     WORK_RATE,
@@ -51,11 +56,16 @@ DAY = 1440.0
 
 @dataclass(frozen=True)
 class Interval:
-    """Inputs held at constant values from ``start`` to ``end`` (minutes)."""
+    """Inputs held at constant values from ``start`` to ``end`` (minutes).
+
+    ``absolute`` names the inputs given in units of the reference subject (an ``intensity``
+    with ``absolute: true``); the simulator converts them to the subject's own at the time.
+    """
 
     start: float
     end: float
     inputs: Mapping[str, float]
+    absolute: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,16 +75,22 @@ class Segment:
     start: float
     end: float
     inputs: Mapping[str, float]
+    absolute: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class Parameter:
-    """A protocol parameter: its default, type, unit and meaning."""
+    """A protocol parameter: its default, type, unit, meaning and (for text) its choices."""
 
     default: Any
     kind: type
     unit: str
     description: str
+    choices: tuple[str, ...] = ()
+    # Parameters added after a protocol was first published are written out (in names,
+    # messages and cache keys) only when they differ from their default, so that the names
+    # users and outside checks already rely on stay as they were.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +123,12 @@ class Protocol:
         return max((i.end for i in self.intervals()), default=0.0)
 
     def __str__(self) -> str:
-        arguments = ",".join(f"{k}={_format_value(v)}" for k, v in self.parameters.items())
+        declared = PROTOCOLS[self.name].parameters if self.name in PROTOCOLS else {}
+        arguments = ",".join(
+            f"{k}={_format_value(v)}"
+            for k, v in self.parameters.items()
+            if not (k in declared and declared[k].optional and v == declared[k].default)
+        )
         return f"{self.name}({arguments})" if arguments else self.name
 
     def to_mapping(self) -> dict[str, Any]:
@@ -131,21 +152,30 @@ def _format_value(value: Any) -> str:
 
 
 def _bouts(
-    bouts: int, work: float, rest: float, on: Mapping[str, float], off: Mapping[str, float]
+    bouts: int,
+    work: float,
+    rest: float,
+    on: Mapping[str, float],
+    off: Mapping[str, float],
+    absolute: frozenset[str] = frozenset(),
 ) -> list[Interval]:
     intervals, t = [], 0.0
     for bout in range(bouts):
-        intervals.append(Interval(t, t + work, on))
+        intervals.append(Interval(t, t + work, on, absolute))
         t += work
         if bout < bouts - 1 and rest > 0:
             if any(v > 0 for v in off.values()):
-                intervals.append(Interval(t, t + rest, off))
+                intervals.append(Interval(t, t + rest, off, absolute))
             t += rest
     return intervals
 
 
+def _absolute(p: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset({WORK_RATE}) if p["absolute"] else frozenset()
+
+
 def _aerobic(p: Mapping[str, Any]) -> list[Interval]:
-    return [Interval(0.0, p["duration_min"], {WORK_RATE: p["intensity"]})]
+    return [Interval(0.0, p["duration_min"], {WORK_RATE: p["intensity"]}, _absolute(p))]
 
 
 def _hiit(p: Mapping[str, Any]) -> list[Interval]:
@@ -155,15 +185,20 @@ def _hiit(p: Mapping[str, Any]) -> list[Interval]:
         p["rest_min"],
         {WORK_RATE: p["intensity"]},
         {WORK_RATE: p["rest_intensity"]},
+        _absolute(p),
     )
 
 
 def _sprint(p: Mapping[str, Any]) -> list[Interval]:
-    return _bouts(p["bouts"], p["work_min"], p["rest_min"], {WORK_RATE: p["intensity"]}, {})
+    return _bouts(
+        p["bouts"], p["work_min"], p["rest_min"], {WORK_RATE: p["intensity"]}, {}, _absolute(p)
+    )
 
 
 def _resistance(p: Mapping[str, Any]) -> list[Interval]:
-    return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
+    if p["sets"] == 0:  # one continuous stretch of lifting, the first round's form
+        return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
+    return _bouts(p["sets"], p["set_min"], p["rest_min"], {LOAD: p["load"]}, {})
 
 
 def _lactate_infusion(p: Mapping[str, Any]) -> list[Interval]:
@@ -185,7 +220,34 @@ def _heat(p: Mapping[str, Any]) -> list[Interval]:
 
 
 def _stress(p: Mapping[str, Any]) -> list[Interval]:
-    return [Interval(0.0, p["duration_min"], {STRESS: p["intensity"]})]
+    return [
+        Interval(day * DAY, day * DAY + p["duration_min"], {STRESS: p["intensity"]})
+        for day in range(p["days"])
+    ]
+
+
+#: Each secretagogue: the input its doses enter by, how long one administration lasts (an oral
+#: dose is absorbed over an hour, an injection enters over minutes) and the default days between
+#: doses.
+AGENTS: dict[str, tuple[str, float, float]] = {
+    "mk677": (MK677_DOSE, 60.0, 1.0),
+    "ipamorelin": (IPAMORELIN_DOSE, 5.0, 1.0),
+    "hexarelin": (HEXARELIN_DOSE, 5.0, 1.0),
+    "sermorelin": (SERMORELIN_DOSE, 5.0, 1.0),
+    "cjc1295": (CJC1295_DOSE, 5.0, 7.0),
+}
+
+
+def _secretagogue(p: Mapping[str, Any]) -> list[Interval]:
+    """Doses of ``dose_mg`` every ``interval_days`` over ``days``, each given over the agent's
+    administration time, as a dose rate in mg/d (so the amount given is ``dose_mg``)."""
+    input_id, minutes, default_interval = AGENTS[p["agent"]]
+    every = p["interval_days"] if p["interval_days"] > 0 else default_interval
+    rate = p["dose_mg"] / (minutes / DAY)
+    doses = max(1, math.ceil(p["days"] / every - 1e-9))
+    return [
+        Interval(n * every * DAY, n * every * DAY + minutes, {input_id: rate}) for n in range(doses)
+    ]
 
 
 def _therapy(input_id: str, dose_key: str) -> Callable[[Mapping[str, Any]], list[Interval]]:
@@ -200,14 +262,35 @@ def _training(p: Mapping[str, Any]) -> list[Interval]:
     spacing = 7.0 * DAY / p["sessions_per_week"]
     sessions = round(p["sessions_per_week"] * p["weeks"])
     return [
-        Interval(i * spacing + interval.start, i * spacing + interval.end, interval.inputs)
+        Interval(
+            i * spacing + interval.start,
+            i * spacing + interval.end,
+            interval.inputs,
+            interval.absolute,
+        )
         for i in range(sessions)
         for interval in bout.intervals()
     ]
 
 
-def _p(default: Any, unit: str, description: str, kind: type | None = None) -> Parameter:
-    return Parameter(default, kind or type(default), unit, description)
+def _p(
+    default: Any,
+    unit: str,
+    description: str,
+    kind: type | None = None,
+    choices: tuple[str, ...] = (),
+    optional: bool = False,
+) -> Parameter:
+    return Parameter(default, kind or type(default), unit, description, choices, optional)
+
+
+_ABSOLUTE = _p(
+    False,
+    "",
+    "true: intensity is a fraction of the reference subject's VO2max (the same absolute "
+    "load for every subject); false: of the subject's own VO2max at the time",
+    optional=True,
+)
 
 
 PROTOCOLS: dict[str, ProtocolDefinition] = {
@@ -220,6 +303,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             {
                 "duration_min": _p(30.0, "min", "duration of the bout"),
                 "intensity": _p(0.65, "fraction_VO2max", "work rate as a fraction of VO2max"),
+                "absolute": _ABSOLUTE,
             },
             _aerobic,
         ),
@@ -232,6 +316,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                 "rest_min": _p(3.0, "min", "duration of each recovery interval"),
                 "intensity": _p(0.9, "fraction_VO2max", "work-interval intensity"),
                 "rest_intensity": _p(0.5, "fraction_VO2max", "active-recovery intensity"),
+                "absolute": _ABSOLUTE,
             },
             _hiit,
         ),
@@ -243,6 +328,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                 "work_min": _p(0.5, "min", "duration of each sprint"),
                 "intensity": _p(1.5, "fraction_VO2max", "sprint intensity (above 1)"),
                 "rest_min": _p(4.0, "min", "passive recovery between sprints"),
+                "absolute": _ABSOLUTE,
             },
             _sprint,
         ),
@@ -250,8 +336,21 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "resistance",
             "resistance exercise session",
             {
-                "duration_min": _p(45.0, "min", "duration of the session"),
+                "duration_min": _p(
+                    45.0, "min", "duration of the session when lifted continuously (sets = 0)"
+                ),
                 "load": _p(0.7, "fraction_1RM", "load as a fraction of the one-repetition maximum"),
+                "sets": _p(
+                    0,
+                    "count",
+                    "number of sets (0: one continuous stretch of duration_min)",
+                    int,
+                    optional=True,
+                ),
+                "set_min": _p(
+                    1.0, "min", "duration of each set (about 10 repetitions)", optional=True
+                ),
+                "rest_min": _p(2.0, "min", "rest between sets", optional=True),
             },
             _resistance,
         ),
@@ -304,6 +403,9 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             {
                 "duration_min": _p(20.0, "min", "duration of the stressor"),
                 "intensity": _p(0.5, "fraction", "intensity (0 to 1)"),
+                "days": _p(
+                    1, "count", "daily exposures (the same time each day)", optional=True
+                ),
             },
             _stress,
         ),
@@ -327,12 +429,36 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
         ),
         ProtocolDefinition(
             "gh_secretagogue",
-            "oral GH secretagogue (ibutamoren, MK-677)",
+            "ghrelin-receptor agonist: oral MK-677 (ibutamoren) or injected ipamorelin, hexarelin",
             {
-                "dose_mg": _p(25.0, "mg/d", "daily dose"),
+                "dose_mg": _p(25.0, "mg", "dose per administration"),
                 "days": _p(28.0, "d", "duration of the treatment"),
+                "agent": _p(
+                    "mk677",
+                    "",
+                    "the agent",
+                    str,
+                    choices=("mk677", "ipamorelin", "hexarelin"),
+                    optional=True,
+                ),
+                "interval_days": _p(
+                    0.0, "d", "days between doses (0: the agent's usual, daily)", optional=True
+                ),
             },
-            _therapy(GHS, "dose_mg"),
+            _secretagogue,
+        ),
+        ProtocolDefinition(
+            "ghrh_analogue",
+            "GHRH-receptor agonist injected: sermorelin (daily) or CJC-1295 (weekly)",
+            {
+                "dose_mg": _p(0.1, "mg", "dose per injection"),
+                "days": _p(28.0, "d", "duration of the treatment"),
+                "agent": _p("sermorelin", "", "the agent", str, choices=("sermorelin", "cjc1295")),
+                "interval_days": _p(
+                    0.0, "d", "days between doses (0: the agent's usual: sermorelin 1, CJC-1295 7)"
+                ),
+            },
+            _secretagogue,
         ),
         ProtocolDefinition(
             "training",
@@ -415,11 +541,18 @@ def _check_value(name: str, key: str, spec: Parameter, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ProtocolError(f"{where} must be true or false; got {value!r}")
         return value
+    if spec.kind is str:
+        if value not in spec.choices:
+            raise ProtocolError(f"{where} must be one of: {', '.join(spec.choices)}; got {value!r}")
+        return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProtocolError(f"{where} must be a number ({spec.unit}); got {value!r}")
     if spec.kind is int:
-        if value != int(value) or value < 1:
-            raise ProtocolError(f"{where} must be a whole number of at least 1; got {value!r}")
+        least = 0 if key == "sets" else 1  # sets = 0: lifting as one continuous stretch
+        if value != int(value) or value < least:
+            raise ProtocolError(
+                f"{where} must be a whole number of at least {least}; got {value!r}"
+            )
         return int(value)
     if value < 0 or value != value:
         raise ProtocolError(f"{where} must be a non-negative number ({spec.unit}); got {value!r}")
@@ -514,7 +647,7 @@ def schedule(protocols: Sequence[Protocol], t_end: float) -> list[Segment]:
     """Constant-input segments covering ``[0, t_end]``, with a breakpoint at every switch.
 
     Every segment lists every input that any protocol sets (0 when off). An input set by two
-    protocols at once takes the larger value.
+    protocols at once takes the larger value (and is absolute if that value is).
 
     Examples
     --------
@@ -529,9 +662,14 @@ def schedule(protocols: Sequence[Protocol], t_end: float) -> list[Segment]:
     segments = []
     for start, end in pairwise(times):
         inputs = {name: 0.0 for name in names}
+        absolute: set[str] = set()
         for interval in intervals:
             if interval.start <= start and end <= interval.end:
                 for name, value in interval.inputs.items():
-                    inputs[name] = max(inputs[name], value)
-        segments.append(Segment(start, end, inputs))
+                    if value > inputs[name]:
+                        inputs[name] = value
+                        absolute.discard(name)
+                        if name in interval.absolute:
+                            absolute.add(name)
+        segments.append(Segment(start, end, inputs, frozenset(absolute)))
     return segments

@@ -19,13 +19,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from mbaxis.analysis.errors import SimulationError, SubjectError
+from mbaxis.analysis.defaults import CAPACITY
+from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import compiled_runner, model_sbml
 from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
 from mbaxis.analysis.protocols import Protocol, Segment, default_t_end, make_protocol, schedule
-from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject, subject_effect
 from mbaxis.network import Model
-from mbaxis.network.naming import hook
+from mbaxis.network.naming import hook, owner_and_role
 from mbaxis.network.units import to_minutes
 
 __all__ = [
@@ -74,6 +75,7 @@ class _Prepared:
     parameters: np.ndarray
     state: np.ndarray
     effect: PerturbationEffect
+    moved: bool  # the resting state differs from the tables' (perturbations or a subject)
 
 
 class Simulator:
@@ -178,13 +180,10 @@ class Simulator:
         Raises
         ------
         SubjectError
-            For a subject the model cannot represent yet.
+            For a subject the model's subject table cannot represent.
         SimulationError
             For an unknown input, parameter or column, or a failed integration.
         """
-        reason = subject.unsupported()
-        if reason is not None:
-            raise SubjectError(reason)
         protocols = list(protocols) or [make_protocol("rest")]
         t_end = default_t_end(protocols) if t_end is None else float(t_end)
         if not t_end > 0:
@@ -198,13 +197,13 @@ class Simulator:
                     f"[{', '.join(map(str, protocols))}] set; its inputs: {', '.join(self.inputs)}"
                 )
         overrides = self._checked_overrides(parameters)
-        prepared = self._prepare(tuple(perturbations), overrides)
+        prepared = self._prepare(tuple(perturbations), overrides, subject)
         selected = self._select(columns)
         runner = self._runner
         try:
             self._set_parameters(prepared.parameters)
             runner.model.setFloatingSpeciesAmounts(prepared.state)
-            if not perturbations and all(
+            if not prepared.moved and all(
                 not any(self._inputs(s.inputs, prepared.effect)) for s in segments
             ):
                 values, times_out = self._at_rest(grid, t_end)
@@ -231,7 +230,12 @@ class Simulator:
         times_out: list[float] = []
         for segment in segments:
             start, end = segment.start, segment.end
-            self._set_inputs(self._inputs(segment.inputs, effect))
+            inputs = dict(segment.inputs)
+            if segment.absolute:
+                capacity = self._capacity()  # the subject's own, at the start of the stretch
+                for name in segment.absolute:
+                    inputs[name] /= capacity
+            self._set_inputs(self._inputs(inputs, effect))
             inside = grid[(grid > start) & (grid < end)]
             segment_times = [start, *inside.tolist(), end]
             result = runner.simulate(times=segment_times)
@@ -239,6 +243,17 @@ class Simulator:
             rows.append(np.asarray(result)[first:, 1:])
             times_out.extend(segment_times[first:])
         return np.vstack(rows), times_out
+
+    def _capacity(self) -> float:
+        """The subject's aerobic capacity now, relative to the reference subject's."""
+        if CAPACITY not in self.states:
+            raise SimulationError(
+                f"an intensity given with absolute=true needs the model's aerobic capacity "
+                f"'{CAPACITY}', which this model does not hold"
+            )
+        index = self.states.index(CAPACITY)
+        amounts = self._runner.model.getFloatingSpeciesAmounts()
+        return float(amounts[index]) / float(self._rest[index])
 
     def _at_rest(self, grid: np.ndarray, t_end: float) -> tuple[np.ndarray, list[float]]:
         """No input moves and nothing is perturbed: the resting state holds at every time.
@@ -301,29 +316,44 @@ class Simulator:
         self,
         perturbations: Sequence[Perturbation] = (),
         parameters: Mapping[str, float] | None = None,
+        subject: Subject = REFERENCE_SUBJECT,
     ) -> pd.Series:
-        """The steady state the runs under ``perturbations`` (and overrides) start from."""
-        prepared = self._prepare(tuple(perturbations), self._checked_overrides(parameters))
+        """The steady state the runs under ``perturbations`` (and overrides, on ``subject``)
+        start from."""
+        prepared = self._prepare(tuple(perturbations), self._checked_overrides(parameters), subject)
         return pd.Series(prepared.state, index=self.states, name="rest")
 
     def _prepare(
-        self, perturbations: tuple[Perturbation, ...], overrides: tuple[tuple[str, float], ...]
+        self,
+        perturbations: tuple[Perturbation, ...],
+        overrides: tuple[tuple[str, float], ...],
+        subject: Subject,
     ) -> _Prepared:
-        key = (perturbations, overrides)
+        key = (perturbations, overrides, subject)
         if key in self._prepared:
             self._prepared.move_to_end(key)
             return self._prepared[key]
         effect = apply_perturbations(self.model, perturbations)
+        person = subject_effect(self.model, subject)
         parameters = self._defaults.copy()
-        for name, value in (*overrides, *effect.parameters.items()):
+        for name, value in (*person.parameters.items(), *overrides):
             parameters[self._index[name]] = value
+        for name, factor in person.multipliers.items():
+            parameters[self._index[name]] *= factor
+        for name, value in effect.parameters.items():
+            # perturbations scale hooks relative to 1, on top of what the subject set
+            multiplies = owner_and_role(name)[1] in ("synthesis_scale", "activity")
+            parameters[self._index[name]] = (
+                parameters[self._index[name]] * value if multiplies else value
+            )
         state = self._rest.copy()
         for name, value in effect.initial.items():
             state[self.states.index(name)] = value
-        if perturbations:
-            state = self._steady_state(parameters, state, effect, perturbations)
-        prepared = _Prepared(parameters, state, effect)
-        if perturbations:  # only these cost an integration; plain overrides are cheap
+        moved = bool(perturbations) or subject != REFERENCE_SUBJECT
+        if moved:
+            state = self._steady_state(parameters, state, effect, perturbations, subject)
+        prepared = _Prepared(parameters, state, effect, moved)
+        if moved:  # only these cost an integration; plain overrides are cheap
             self._prepared[key] = prepared
             if len(self._prepared) > PREPARED_CACHE:
                 self._prepared.popitem(last=False)
@@ -335,6 +365,7 @@ class Simulator:
         state: np.ndarray,
         effect: PerturbationEffect,
         perturbations: tuple[Perturbation, ...],
+        subject: Subject,
     ) -> np.ndarray:
         """Integrate at rest until nothing changes (checked by residual, not trusted blindly)."""
         runner = self._runner
@@ -349,7 +380,7 @@ class Simulator:
             except RuntimeError as error:
                 raise SimulationError(
                     f"could not reach the resting state under perturbations "
-                    f"[{', '.join(map(str, perturbations))}]: {error}"
+                    f"[{', '.join(map(str, perturbations))}] for {subject}: {error}"
                 ) from None
             rates = np.asarray(runner.model.getFloatingSpeciesConcentrationRates(), dtype=float)
             amounts = np.asarray(runner.model.getFloatingSpeciesAmounts(), dtype=float)
@@ -358,8 +389,9 @@ class Simulator:
                 return amounts
         worst = self.states[int(relative.argmax())]
         raise SimulationError(
-            f"no resting steady state under perturbations [{', '.join(map(str, perturbations))}]:"
-            f" '{worst}' still changes by {relative.max():.2g} of its level per half-life"
+            f"no resting steady state under perturbations [{', '.join(map(str, perturbations))}]"
+            f" for {subject}: '{worst}' still changes by {relative.max():.2g} of its level per "
+            "half-life"
         )
 
 

@@ -2,33 +2,44 @@
 
 A subject is written ``subject(sex=female,age=62)`` on the command line and
 ``{sex: female, age: 62}`` in YAML. Every key has a default, and the defaults are the reference
-subject: a healthy, untrained young man, the person the model's tables describe. Values are
-checked when a subject is made; whether the model can represent a subject is checked when it is
-simulated (:meth:`Subject.unsupported`), so an observation file can name subjects that a later
-model will represent, and today's model counts those findings as misses that say why.
+subject: a healthy, untrained young man of 25, the person the model's tables describe. Every
+other subject is a set of documented changes in the model's ``subjects.tsv`` (production of a
+species scaled, an interaction's effect scaled, a parameter set; each row with its source),
+applied like a perturbation: the run starts from the resting state with them in place.
+
+Values are checked when a subject is made; whether the model can represent a subject is checked
+when it is simulated (:func:`subject_effect`), so an observation file can name subjects that a
+model has no rows for, and such findings count as misses that say why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from mbaxis.analysis.errors import SubjectError
+from mbaxis.network import Model
+from mbaxis.network.naming import hook
+from mbaxis.network.schema import REFERENCE_AGE, SUBJECT_KEYS
 
-__all__ = ["REFERENCE_SUBJECT", "SUBJECT_KEYS", "Subject", "parse_subject", "subject_from_mapping"]
+__all__ = [
+    "REFERENCE_SUBJECT",
+    "Subject",
+    "SubjectEffect",
+    "parse_subject",
+    "subject_effect",
+    "subject_from_mapping",
+]
 
-#: Each key with its allowed values (a tuple) or its type, and its meaning.
-SUBJECT_KEYS: dict[str, tuple[tuple[str, ...] | type, str]] = {
-    "sex": (("male", "female"), "biological sex"),
-    "age": (float, "age in years"),
-    "training_status": (
-        ("untrained", "recreational", "trained", "resistance_trained"),
-        "training status (trained: endurance)",
-    ),
-    "bdnf_val66met": (("val/val", "val/met", "met/met"), "BDNF Val66Met genotype"),
-    "menopause": (bool, "post-menopausal (female only)"),
-    "species": (("human", "mouse", "rat"), "the organism"),
+#: What each key means (its values are :data:`mbaxis.network.schema.SUBJECT_KEYS`).
+_MEANING = {
+    "sex": "biological sex",
+    "age": "age in years",
+    "training_status": "training status (trained: endurance)",
+    "bdnf_val66met": "BDNF Val66Met genotype",
+    "menopause": "post-menopausal (female only)",
+    "species": "the organism",
 }
 
 
@@ -37,7 +48,7 @@ class Subject:
     """Who an experiment is done on; the defaults are the reference subject."""
 
     sex: str = "male"
-    age: float = 25.0
+    age: float = REFERENCE_AGE
     training_status: str = "untrained"
     bdnf_val66met: str = "val/val"
     menopause: bool = False
@@ -45,21 +56,22 @@ class Subject:
 
     def __post_init__(self) -> None:
         for item in fields(self):
-            allowed, meaning = SUBJECT_KEYS[item.name]
             value = getattr(self, item.name)
-            if isinstance(allowed, tuple):
-                if value not in allowed:
+            meaning = _MEANING[item.name]
+            if item.name == "age":
+                if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                     raise SubjectError(
-                        f"subject key '{item.name}' ({meaning}) must be one of: "
-                        f"{', '.join(allowed)}; got {value!r}"
+                        f"subject key 'age' ({meaning}) must be a positive number; got {value!r}"
                     )
-            elif allowed is bool:
+            elif item.name == "menopause":
                 if not isinstance(value, bool):
-                    raise SubjectError(f"subject key '{item.name}' must be true or false")
-            elif isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                    raise SubjectError(
+                        f"subject key 'menopause' must be true or false; got {value!r}"
+                    )
+            elif value not in SUBJECT_KEYS[item.name]:
                 raise SubjectError(
-                    f"subject key '{item.name}' ({meaning}) must be a positive number; "
-                    f"got {value!r}"
+                    f"subject key '{item.name}' ({meaning}) must be one of: "
+                    f"{', '.join(SUBJECT_KEYS[item.name])}; got {value!r}"
                 )
         if self.menopause and self.sex != "female":
             raise SubjectError("subject key 'menopause' applies to a female subject only")
@@ -72,21 +84,6 @@ class Subject:
             for item in fields(self)
             if getattr(self, item.name) != getattr(REFERENCE_SUBJECT, item.name)
         }
-
-    def unsupported(self) -> str | None:
-        """Why the model cannot simulate this subject, or None if it can.
-
-        Today's model describes the reference subject only; CONTRACT section 6 lists the keys
-        that later versions map onto documented parameter changes.
-        """
-        differences = self.differences()
-        if not differences:
-            return None
-        listed = ", ".join(f"{key}={_text(value)}" for key, value in differences.items())
-        return (
-            f"the model cannot yet represent subject key(s) {listed}; it describes the "
-            f"reference subject only ({REFERENCE_SUBJECT})"
-        )
 
     def __str__(self) -> str:
         differences = self.differences()
@@ -108,6 +105,55 @@ def _text(value: Any) -> str:
 
 
 REFERENCE_SUBJECT = Subject()
+
+
+@dataclass(frozen=True)
+class SubjectEffect:
+    """What a subject changes: multipliers of hooks, and parameter values."""
+
+    multipliers: dict[str, float] = field(default_factory=dict)  # synthesis_scale / activity
+    parameters: dict[str, float] = field(default_factory=dict)  # kinetic parameters, half-lives
+
+
+def subject_effect(model: Model, subject: Subject) -> SubjectEffect:
+    """The changes ``model``'s subject table makes for ``subject``.
+
+    Raises
+    ------
+    SubjectError
+        Naming every key whose value the table has no rows for (the model cannot represent it).
+    """
+    effect = SubjectEffect()
+    missing = []
+    for key, value in subject.differences().items():
+        rows = [
+            row
+            for row in model.subject_changes
+            if row.key == key and row.value == ("per_year" if key == "age" else _text(value))
+        ]
+        if not rows:
+            missing.append(f"{key}={_text(value)}")
+            continue
+        years = value - REFERENCE_AGE if key == "age" else 1.0
+        for row in rows:
+            if row.change == "parameter":
+                effect.parameters[row.target] = row.factor
+                continue
+            name = hook(
+                row.target, "synthesis_scale" if row.change == "synthesis_scale" else "activity"
+            )
+            effect.multipliers[name] = effect.multipliers.get(name, 1.0) * row.factor**years
+    if missing:
+        raise SubjectError(
+            f"the model cannot represent subject key(s) {', '.join(missing)}: its subject "
+            f"table has no rows for them (keys it represents: {_represented(model)})"
+        )
+    return effect
+
+
+def _represented(model: Model) -> str:
+    pairs = sorted({f"{row.key}={row.value}" for row in model.subject_changes})
+    return ", ".join(pairs) or "none; it describes the reference subject only"
 
 
 def subject_from_mapping(mapping: Mapping[str, Any]) -> Subject:
@@ -149,14 +195,16 @@ def parse_subject(text: str) -> Subject:
         key, equals, raw = (s.strip() for s in part.partition("="))
         if not equals or not key or not raw:
             raise SubjectError(f"cannot read subject '{text}': expected key=value, got '{part}'")
-        values[key] = _value(raw)
+        values[key] = _value(key, raw)
     return subject_from_mapping(values)
 
 
-def _value(raw: str) -> Any:
+def _value(key: str, raw: str) -> Any:
     if raw.lower() in ("true", "false"):
         return raw.lower() == "true"
-    try:
-        return float(raw)
-    except ValueError:
-        return raw
+    if key == "age":
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    return raw

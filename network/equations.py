@@ -26,6 +26,12 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   :math:`c_X` (``clamped``) is 0 normally and 1 when a ``clamp`` perturbation holds :math:`X` at
   its initial value. Fluxes out of a clamped source into another species still flow.
 
+A ``drug`` species (an administered compound) has no resting production: it is filled by
+``dosing`` edges from inputs (dose rates :math:`u_e`) and cleared with its half-life,
+:math:`dD/dt = \sigma_D k_D \sum_e g_e a_e u_e - k_D D`, where the ``gain`` :math:`g_e` is the
+steady concentration per unit dose rate (equivalently the exposure per unit dose); it rests at 0
+and acts downstream like an input.
+
 Every :math:`R_e` and :math:`J_e` equals 1 at rest, so the resting levels are a steady state
 by construction: synthesis :math:`k_X X_0` balances loss :math:`k_X X_0`. Inputs are
 time-dependent parameters that rest at 0. An observable is
@@ -228,6 +234,9 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         )
     for item in model.inputs:
         rest[item.id] = sp.Integer(0)
+    for item in model.states:
+        if item.kind == "drug":  # rests at zero: regulates like an input downstream
+            rest[item.id] = sp.Integer(0)
 
     def kinetic(edge_id: str, name: str) -> sp.Symbol:
         row = values[parameter_id(edge_id, name)]
@@ -303,6 +312,12 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         synthesis: sp.Expr = scale * k * x0 * (1 - from_conversion)
         for regulator in regulators:
             synthesis *= regulation_term(regulator.id, regulator.source, regulator.sign)
+        doses = [edges[i] for i in incoming[target] if edges[i].law == "dosing"]
+        if doses:  # a drug: dX/dt = k (sum of gain x dose rate) - k X; it rests at zero
+            synthesis = scale * k * sp.Add(
+                *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)
+            )
+            regulators = doses
         reactions.append(
             Reaction(
                 id=f"{target}__synthesis",

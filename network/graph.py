@@ -70,6 +70,7 @@ def to_digraph(model: Model) -> nx.DiGraph:
         source=model.source,
         # networkx orders edges by node adjacency; this keeps the table order for from_digraph
         interaction_order=[edge.id for edge in model.interactions],
+        subject_changes=list(model.subject_changes),
     )
     for item in model.species:
         graph.add_node(item.id, **item.model_dump())
@@ -133,6 +134,7 @@ def from_digraph(graph: nx.DiGraph) -> Model:
         species=species,
         interactions=tuple(interactions),
         parameters=tuple(parameters),
+        subject_changes=tuple(graph.graph.get("subject_changes", ())),
         source=graph.graph.get("source", "graph"),
     )
 

@@ -16,16 +16,27 @@ from pydantic import BaseModel, ValidationError
 
 from mbaxis.network.errors import Problem
 from mbaxis.network.model import Compartment
+from mbaxis.network.naming import hook
 from mbaxis.network.schema import (
     COMPARTMENTS_REQUIRED,
     LAWS,
+    OPTIONAL_COLUMNS,
+    SUBJECT_KEYS,
     InteractionRow,
     ParameterRow,
     SpeciesRow,
+    SubjectRow,
 )
 from mbaxis.network.units import parse_unit
 
-__all__ = ["STATE_DIMENSIONS", "TableRecords", "check_model", "read_compartments", "validate_rows"]
+__all__ = [
+    "STATE_DIMENSIONS",
+    "TableRecords",
+    "check_model",
+    "check_subjects",
+    "read_compartments",
+    "validate_rows",
+]
 
 Row = TypeVar("Row", bound=BaseModel)
 
@@ -85,12 +96,16 @@ def validate_rows(
     row_type: type[Row],
     problems: list[Problem],
 ) -> list[tuple[int | None, Row]]:
-    """Typed rows from text records, recording a problem for each bad cell."""
+    """Typed rows from text records, recording a problem for each bad cell.
+
+    A table without one of its required columns gives no rows: every row would only repeat
+    the missing column, and the checks across tables would echo the missing rows.
+    """
     header, records_rows = records
     if header:
-        for column in columns:
-            if column not in header:
-                problems.append(Problem(file, 1, column, None, "missing column"))
+        missing = [c for c in columns if c not in header and c not in OPTIONAL_COLUMNS]
+        for column in missing:
+            problems.append(Problem(file, 1, column, None, "missing column"))
         for column in header:
             if column not in columns:
                 problems.append(
@@ -98,6 +113,8 @@ def validate_rows(
                         file, 1, column, None, f"unknown column; expected: {', '.join(columns)}"
                     )
                 )
+        if missing:
+            return []
     rows: list[tuple[int | None, Row]] = []
     for line, record in records_rows:
         values = {c: record.get(c, "") for c in columns if c in record}
@@ -212,6 +229,11 @@ def _check_species(
                 yield Problem(
                     file, line, "resting_level", row.id, "an input rests at 0; expected 0"
                 )
+        elif row.kind == "drug":
+            if row.resting_level != 0:
+                yield Problem(
+                    file, line, "resting_level", row.id, "a drug rests at 0; expected 0"
+                )
         elif row.resting_level <= 0:
             yield Problem(
                 file,
@@ -293,7 +315,19 @@ def _check_edge_ends(
             row.id,
             "edges into an observable must be 'measurement', and only those",
         )
-    if row.law in ("conversion", "measurement") and row.sign != 1:
+    if target is not None and (target.kind == "drug") != (row.law == "dosing"):
+        yield Problem(
+            file,
+            line,
+            "mechanism",
+            row.id,
+            "edges into a drug must be 'dosing', and only those",
+        )
+    if row.law == "dosing" and source is not None and source.kind != "input":
+        yield Problem(
+            file, line, "source", row.id, "a dosing edge starts at an input (the dose rate)"
+        )
+    if row.law in ("conversion", "measurement", "dosing") and row.sign != 1:
         yield Problem(file, line, "sign", row.id, f"a {row.mechanism} edge must be '+'")
     if row.law == "conversion" and source is not None and not source.is_state:
         yield Problem(
@@ -387,6 +421,20 @@ def _check_value(
             )
         if row.value <= 0:
             yield problem(f"ec50 {row.value:g} is not positive")
+    elif row.parameter == "gain":
+        source, target = by_id.get(edge.source), by_id.get(edge.target)
+        if source is not None and target is not None:
+            expected = f"({target.unit})/({source.unit})"
+            if row.unit != expected:
+                yield Problem(
+                    file,
+                    line,
+                    "unit",
+                    row.id,
+                    f"a gain is the drug's concentration per dose rate; expected '{expected}'",
+                )
+        if row.value <= 0:
+            yield problem(f"gain {row.value:g} is not positive")
     elif unit.dimension != "dimensionless":
         yield Problem(
             file,
@@ -422,3 +470,54 @@ def _duplicates(file: str, ids: Iterable[tuple[int | None, str]], column: str) -
 
 def _first_at(line: int | None) -> str:
     return f" (first at line {line})" if line is not None else ""
+
+
+def check_subjects(
+    file: str,
+    subjects: list[tuple[int | None, SubjectRow]],
+    species: list[tuple[int | None, SpeciesRow]],
+    interactions: list[tuple[int | None, InteractionRow]],
+    parameters: list[tuple[int | None, ParameterRow]],
+) -> Iterator[Problem]:
+    """Every subject row names a value of its key and a target its change can act on."""
+    states = {row.id for _, row in species if row.is_state}
+    edges = {row.id for _, row in interactions}
+    settable = {row.id for _, row in parameters} | {hook(s, "half_life") for s in states}
+    targets = {
+        "synthesis_scale": (states, "a state species"),
+        "activity": (edges, "an interaction"),
+        "parameter": (settable, "a kinetic parameter or {species}__half_life"),
+    }
+    seen: dict[tuple[str, str, str, str], int | None] = {}
+    for line, row in subjects:
+        allowed = SUBJECT_KEYS[row.key][1:] if row.key != "age" else SUBJECT_KEYS["age"]
+        if row.value not in allowed:
+            yield Problem(
+                file,
+                line,
+                "value",
+                row.key,
+                f"'{row.value}' is not a value of subject key '{row.key}' that differs from "
+                f"the reference subject; expected one of: {', '.join(allowed)}",
+            )
+        valid, what = targets[row.change]
+        if row.target not in valid:
+            yield Problem(
+                file,
+                line,
+                "target",
+                row.key,
+                f"'{row.target}' is not {what}, which a '{row.change}' change needs",
+            )
+        identity = (row.key, row.value, row.target, row.change)
+        if identity in seen:
+            yield Problem(
+                file,
+                line,
+                "target",
+                row.key,
+                f"duplicate change of '{row.target}' for {row.key}={row.value}"
+                f"{_first_at(seen[identity])}",
+            )
+        else:
+            seen[identity] = line

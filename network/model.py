@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from mbaxis.network.errors import UnknownInteractionError, UnknownSpeciesError
-from mbaxis.network.schema import InteractionRow, ParameterRow, SpeciesRow
+from mbaxis.network.schema import InteractionRow, ParameterRow, SpeciesRow, SubjectRow
 
 __all__ = ["Compartment", "Model"]
 
@@ -44,6 +44,7 @@ class Model:
     species: tuple[SpeciesRow, ...]
     interactions: tuple[InteractionRow, ...]
     parameters: tuple[ParameterRow, ...]
+    subject_changes: tuple[SubjectRow, ...] = ()
     source: str = field(default="model", compare=False)
     _species_index: dict[str, SpeciesRow] = field(init=False, repr=False, compare=False)
     _edge_index: dict[tuple[str, str], InteractionRow] = field(
@@ -101,6 +102,7 @@ class Model:
             "species": [row.model_dump(mode="json") for row in self.species],
             "interactions": [row.model_dump(mode="json") for row in self.interactions],
             "parameters": [row.model_dump(mode="json") for row in self.parameters],
+            "subjects": [row.model_dump(mode="json") for row in self.subject_changes],
         }
         text = json.dumps(content, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()

@@ -18,17 +18,24 @@ from mbaxis.network.units import parse_unit
 
 __all__ = [
     "COMPARTMENTS_REQUIRED",
+    "EVIDENCE_LEVELS",
     "ID_PATTERN",
     "INTERACTION_COLUMNS",
     "LAWS",
     "MECHANISMS",
     "PARAMETER_COLUMNS",
+    "REFERENCE_AGE",
     "REFERENCE_PATTERN",
     "SPECIES_COLUMNS",
+    "SUBJECT_CHANGES",
+    "SUBJECT_COLUMNS",
+    "SUBJECT_KEYS",
+    "EvidenceLevel",
     "InteractionRow",
     "Kind",
     "ParameterRow",
     "SpeciesRow",
+    "SubjectRow",
 ]
 
 #: IDs of species, interactions and parameters (CONTRACT section 1).
@@ -40,9 +47,19 @@ REFERENCE_PATTERN = re.compile(r"^(PMID:[0-9]+|DOI:10\.[0-9]{4,9}/\S+)$")
 COMPARTMENTS_REQUIRED = ("muscle", "plasma", "liver", "bone", "brain")
 
 #: What a node is. ``input`` nodes are driven by protocols and rest at zero; ``observable``
-#: nodes are what an assay reads, computed from other species; all others are state variables.
+#: nodes are what an assay reads, computed from other species; ``drug`` nodes are
+#: concentrations of an administered compound (resting at zero, filled by ``dosing`` edges,
+#: cleared with their half-life); all others are state variables that rest at their level.
 Kind = Literal[
-    "input", "metabolite", "protein", "mrna", "hormone", "activity", "phenotype", "observable"
+    "input",
+    "metabolite",
+    "protein",
+    "mrna",
+    "hormone",
+    "activity",
+    "phenotype",
+    "observable",
+    "drug",
 ]
 
 #: Mechanism classes of an interaction, each mapped to the rate law that encodes it
@@ -51,7 +68,8 @@ Kind = Literal[
 #: - ``regulation``: the source scales the synthesis of the target by a normalised Hill term;
 #: - ``conversion``: the source is turned into the target (a flux that consumes the source);
 #: - ``catalysis``: the source scales the conversion flux into the target;
-#: - ``measurement``: the target is an observable, a weighted sum of its sources.
+#: - ``measurement``: the target is an observable, a weighted sum of its sources;
+#: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
     "secretion": "regulation",
     "release": "regulation",
@@ -72,6 +90,7 @@ MECHANISMS: dict[str, str] = {
     "conversion": "conversion",
     "catalysis": "catalysis",
     "measurement": "measurement",
+    "dosing": "dosing",
 }
 
 #: The parameters each rate law needs on every edge that uses it.
@@ -80,6 +99,7 @@ LAWS: dict[str, tuple[str, ...]] = {
     "catalysis": ("emax", "ec50", "hill"),
     "conversion": ("source_fraction", "target_fraction"),
     "measurement": ("weight",),
+    "dosing": ("gain",),
 }
 
 SPECIES_COLUMNS = (
@@ -106,8 +126,42 @@ INTERACTION_COLUMNS = (
     "references",
     "organism",
     "evidence",
+    "evidence_level",
 )
+
+#: What kind of support an edge has (SCIENCE.md): ``in_vivo``, the edge itself shown in the
+#: organism and tissue named; ``in_vitro``, in cells or slices; ``proxy``, through another
+#: tissue, a related molecule or total rather than phosphorylated protein; ``association``,
+#: two things that rose together.
+EvidenceLevel = Literal["in_vivo", "in_vitro", "proxy", "association"]
+#: Columns a model folder may leave out (folders written before the column existed); the
+#: bundled model fills them (tests/network/test_bundled_model.py).
+OPTIONAL_COLUMNS = ("evidence_level",)
+EVIDENCE_LEVELS: tuple[str, ...] = ("in_vivo", "in_vitro", "proxy", "association")
 PARAMETER_COLUMNS = ("interaction", "parameter", "value", "unit", "low", "high", "source")
+SUBJECT_COLUMNS = ("key", "value", "target", "change", "factor", "source")
+
+#: Who an experiment can be done on (CONTRACT section 6): each key with its values; the first
+#: value is the reference subject's. ``age`` is a number of years (reference 25); its rows in
+#: ``subjects.tsv`` are written for the value ``per_year`` and apply once per year away from 25.
+SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
+    "sex": ("male", "female"),
+    "age": ("per_year",),
+    "training_status": ("untrained", "recreational", "trained", "resistance_trained"),
+    "bdnf_val66met": ("val/val", "val/met", "met/met"),
+    "menopause": ("false", "true"),
+    "species": ("human", "mouse", "rat"),
+}
+#: The reference subject's age in years (``age`` rows apply per year away from it).
+REFERENCE_AGE = 25.0
+
+#: How a subject row changes the model:
+#:
+#: - ``synthesis_scale``: multiplies all production of a state species (``target``);
+#: - ``activity``: multiplies the effect of an interaction (``target``, an interaction ID);
+#: - ``parameter``: sets a kinetic parameter or a half-life (``target``, a parameter ID such
+#:   as ``exercise_lactate__emax`` or ``plasma__GH__half_life``) to ``factor``.
+SUBJECT_CHANGES = ("synthesis_scale", "activity", "parameter")
 
 _CURIE = re.compile(r"^[a-z][a-z0-9.]*:\S+$")
 
@@ -194,8 +248,10 @@ class InteractionRow(_Row):
     references: tuple[str, ...] = Field(min_length=1)
     organism: str = Field(min_length=1)
     evidence: str = Field(min_length=1)
+    evidence_level: EvidenceLevel | None = None
 
     _id = field_validator("id", "source", "target")(_check_id)
+    _optional = field_validator("evidence_level", mode="before")(_optional_float)
 
     @field_validator("sign", mode="before")
     @classmethod
@@ -256,3 +312,32 @@ class ParameterRow(_Row):
     def id(self) -> str:
         """The parameter's ID, ``{interaction}__{parameter}``."""
         return parameter_id(self.interaction, self.parameter)
+
+
+class SubjectRow(_Row):
+    """One row of ``subjects.tsv``: what a subject key's value changes, and the source."""
+
+    key: str
+    value: str
+    target: str
+    change: Literal["synthesis_scale", "activity", "parameter"]
+    factor: float
+    source: str = Field(min_length=1)
+
+    _target = field_validator("target")(_check_id)
+
+    @field_validator("key")
+    @classmethod
+    def _known_key(cls, value: str) -> str:
+        if value not in SUBJECT_KEYS:
+            raise ValueError(
+                f"'{value}' is not a subject key; expected one of: {', '.join(SUBJECT_KEYS)}"
+            )
+        return value
+
+    @field_validator("factor")
+    @classmethod
+    def _positive(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError(f"factor {value:g} is not positive")
+        return value

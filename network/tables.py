@@ -17,15 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from mbaxis.network.errors import EncodingError, ModelDataError, Problem
-from mbaxis.network.linter import TableRecords, check_model, read_compartments, validate_rows
+from mbaxis.network.linter import (
+    TableRecords,
+    check_model,
+    check_subjects,
+    read_compartments,
+    validate_rows,
+)
 from mbaxis.network.model import Model
 from mbaxis.network.schema import (
     INTERACTION_COLUMNS,
     PARAMETER_COLUMNS,
     SPECIES_COLUMNS,
+    SUBJECT_COLUMNS,
     InteractionRow,
     ParameterRow,
     SpeciesRow,
+    SubjectRow,
 )
 
 __all__ = [
@@ -40,6 +48,8 @@ __all__ = [
 #: The model's time unit: protocols, half-lives in the equations and outputs are in minutes.
 TIME_UNIT = "min"
 _TABLES = ("species", "interactions", "parameters")
+#: Optional tables: absent from the manifest and the folder, they are empty.
+_OPTIONAL_TABLES = ("subjects",)
 
 
 def bundled_model_path() -> Path:
@@ -81,6 +91,11 @@ def load_model(path: str | Path | None = None) -> Model:
     tables = manifest.get("tables", {})
     files = {kind: str(tables.get(kind, f"{kind}.tsv")) for kind in _TABLES}
     records = {kind: _read_tsv(folder / name, problems) for kind, name in files.items()}
+    for kind in _OPTIONAL_TABLES:
+        name = str(tables.get(kind, f"{kind}.tsv"))
+        if kind in tables or (folder / name).exists():
+            files[kind] = name
+            records[kind] = _read_tsv(folder / name, problems)
     if problems:
         # a table that is missing, empty or not text: every check after this would only echo it
         raise ModelDataError(problems, str(folder))
@@ -89,6 +104,7 @@ def load_model(path: str | Path | None = None) -> Model:
         records["species"],
         records["interactions"],
         records["parameters"],
+        subjects=records.get("subjects"),
         source=str(folder),
         files={**files, "manifest": manifest_path.name},
         problems=problems,
@@ -101,6 +117,7 @@ def build_model(
     interactions: TableRecords,
     parameters: TableRecords,
     *,
+    subjects: TableRecords | None = None,
     source: str = "model",
     files: Mapping[str, str] | None = None,
     problems: list[Problem] | None = None,
@@ -114,6 +131,9 @@ def build_model(
     species, interactions, parameters : TableRecords
         Each table as ``(header, rows)``: the column names, and ``(line, {column: text})``
         per row (``line`` is where the row stands in its source, or None).
+    subjects : TableRecords, optional
+        What each subject key changes (``subjects.tsv``); without it the model describes the
+        reference subject only.
     source : str
         Where the tables came from, for messages.
     files : mapping, optional
@@ -130,6 +150,7 @@ def build_model(
         "species": "species.tsv",
         "interactions": "interactions.tsv",
         "parameters": "parameters.tsv",
+        "subjects": "subjects.tsv",
         "manifest": "model.toml",
         **(files or {}),
     }
@@ -155,8 +176,18 @@ def build_model(
     parameter_rows = validate_rows(
         names["parameters"], parameters, PARAMETER_COLUMNS, ParameterRow, problems
     )
+    subject_rows = validate_rows(
+        names["subjects"], subjects or ((), []), SUBJECT_COLUMNS, SubjectRow, problems
+    )
+    if any(p.line == 1 and p.message == "missing column" for p in problems):
+        raise ModelDataError(problems, source)  # the checks across tables would only echo it
     problems.extend(
         check_model(compartments, species_rows, interaction_rows, parameter_rows, names)
+    )
+    problems.extend(
+        check_subjects(
+            names["subjects"], subject_rows, species_rows, interaction_rows, parameter_rows
+        )
     )
     if problems:
         raise ModelDataError(problems, source)
@@ -168,6 +199,7 @@ def build_model(
         species=tuple(row for _, row in species_rows),
         interactions=tuple(row for _, row in interaction_rows),
         parameters=tuple(row for _, row in parameter_rows),
+        subject_changes=tuple(row for _, row in subject_rows),
         source=source,
     )
 

@@ -58,6 +58,8 @@ class Unit:
             .replace("%", "percent")
             .replace(" ", "_")
             .replace("-", "_")
+            .replace("(", "")
+            .replace(")", "")
         )
 
 
@@ -149,6 +151,13 @@ UNITS: dict[str, Unit] = {
         Unit("h", "time", (UnitTerm("second", 1, 0, 3600.0),), "hour"),
         Unit("d", "time", (UnitTerm("second", 1, 0, 86400.0),), "day"),
         Unit("1/min", "1/time", (UnitTerm("second", -1, 0, 60.0),), "per minute"),
+        # a drug's exposure per dose: (ng/mL x d) per mg, i.e. 86.4 s/L
+        Unit(
+            "(ng/mL)/(mg/d)",
+            "time/volume",
+            (UnitTerm("second", 1, 0, 86.4), UnitTerm("litre", -1)),
+            "concentration per dose rate (equivalently exposure, ng/mL x day, per mg dosed)",
+        ),
     )
 }
 

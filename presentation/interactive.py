@@ -42,7 +42,8 @@ def network_html(graph: nx.DiGraph) -> str:
             arrows={"to": {"enabled": True, "type": "arrow" if data["sign"] > 0 else "bar"}},
             title=(
                 f"{data['id']}: {source} -> {target} ({'+' if data['sign'] > 0 else '-'}, "
-                f"{data['mechanism']}; {data['organism']})\n{data['evidence']}\n"
+                f"{data['mechanism']}; {data['organism']}; evidence {data['evidence_level']})\n"
+                f"{data['evidence']}\n"
                 f"references: {references}"
             ),
         )

@@ -27,7 +27,10 @@ PREFIX = "mbaxis"
 _IDENTIFIERS = "https://identifiers.org/"
 
 # Table CURIE prefix -> identifiers.org prefix (the case identifiers.org expects).
-_CURIE_PREFIXES = {"uniprot": "uniprot:", "chebi": "CHEBI:", "go": ""}
+_CURIE_PREFIXES = {"uniprot": "uniprot:", "chebi": "CHEBI:", "go": "", "uberon": ""}
+# Ontologies whose identifiers carry their own namespace (GO:0022008, UBERON:0009050): the
+# identifiers.org URI has no extra prefix, and the table CURIE adds the lower-case one back.
+_EMBEDDED = ("GO", "UBERON")
 
 
 def curie_to_uri(curie: str) -> str:
@@ -58,8 +61,9 @@ def uri_to_curie(uri: str) -> str:
     for prefix, written in _CURIE_PREFIXES.items():
         if written and local.startswith(written):
             return f"{prefix}:{local.removeprefix(written)}"
-    if local.startswith("GO:"):
-        return f"go:{local}"
+    namespace = local.partition(":")[0]
+    if namespace in _EMBEDDED:
+        return f"{namespace.lower()}:{local}"
     return local
 
 

@@ -172,10 +172,28 @@ def sbml_document(model: Model, equations: Equations | None = None) -> libsbml.S
                         "references": "; ".join(edge.references),
                         "organism": edge.organism,
                         "evidence": edge.evidence,
+                        **(
+                            {"evidence_level": edge.evidence_level} if edge.evidence_level else {}
+                        ),
                     },
                     declare=False,
                 )
                 for edge in model.interactions
+            )
+            + "".join(
+                element(
+                    "subject",
+                    {
+                        "key": row.key,
+                        "value": row.value,
+                        "target": row.target,
+                        "change": row.change,
+                        "factor": repr(row.factor),
+                        "source": row.source,
+                    },
+                    declare=False,
+                )
+                for row in model.subject_changes
             ),
         ),
     )
@@ -357,7 +375,7 @@ def _add_reaction(
                 references.append(reference)
         evidence.append(
             f"{interaction_id} ({edge.source} -> {edge.target}, "
-            f"{edge.mechanism}; {edge.organism}): "
+            f"{edge.mechanism}; {edge.organism}; evidence {edge.evidence_level or 'unstated'}): "
             f"{edge.evidence} [{'; '.join(edge.references)}]"
         )
     if evidence:

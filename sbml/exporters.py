@@ -59,7 +59,7 @@ def export(model: Model, format: str) -> str:
 
 def models_folder() -> Path:
     """The folder of the committed model files (``sbml/models``)."""
-    return Path(__file__).parent / "models"
+    return Path(__file__).resolve().parent / "models"  # the source folder, not a link tree
 
 
 def build_models(model: Model | None = None, folder: Path | None = None) -> list[Path]:

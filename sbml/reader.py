@@ -22,6 +22,7 @@ from mbaxis.network.schema import (
     MECHANISMS,
     PARAMETER_COLUMNS,
     SPECIES_COLUMNS,
+    SUBJECT_COLUMNS,
 )
 from mbaxis.network.tables import TableRecords, build_model
 from mbaxis.sbml.annotations import NAMESPACE, uri_to_curie
@@ -149,11 +150,16 @@ def _model_from_document(document: libsbml.SBMLDocument, where: str) -> Model:
         )
 
     interaction_rows = []
+    subject_rows = []
     for index in range(model_node.getNumChildren()):
         child = model_node.getChild(index)
-        if child.getURI() == NAMESPACE and child.getName() == "interaction":
-            attributes = _attributes(child)
+        if child.getURI() != NAMESPACE:
+            continue
+        attributes = _attributes(child)
+        if child.getName() == "interaction":
             interaction_rows.append({c: attributes.get(c, "") for c in INTERACTION_COLUMNS})
+        elif child.getName() == "subject":
+            subject_rows.append({c: attributes.get(c, "") for c in SUBJECT_COLUMNS})
 
     order = {row["id"]: n for n, row in enumerate(interaction_rows)}
     laws = {
@@ -178,11 +184,13 @@ def _model_from_document(document: libsbml.SBMLDocument, where: str) -> Model:
         table(SPECIES_COLUMNS, [*inputs, *states, *observables]),
         table(INTERACTION_COLUMNS, interaction_rows),
         table(PARAMETER_COLUMNS, ordered_parameters),
+        subjects=table(SUBJECT_COLUMNS, subject_rows),
         source=where,
         files={
             "species": f"{name} (species)",
             "interactions": f"{name} (interactions)",
             "parameters": f"{name} (parameters)",
+            "subjects": f"{name} (subjects)",
             "manifest": f"{name} (model)",
         },
     )

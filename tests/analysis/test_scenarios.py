@@ -82,14 +82,15 @@ def test_a_failed_scenario_says_why_and_spares_the_others(simulator: Simulator) 
     good = Scenario(BOUT, ("plasma__lactate",), window=(0.0, 60.0))
     typo = dataclasses.replace(good, readouts=("plasma__lactat",))
     woman = dataclasses.replace(
-        good, experiment=dataclasses.replace(BOUT, subject=Subject(sex="female"))
+        good,
+        experiment=dataclasses.replace(BOUT, subject=Subject(training_status="resistance_trained")),
     )
     outcomes = evaluate(simulator, [typo, good, woman])
     assert outcomes[0].error is not None and "unknown readout 'plasma__lactat'" in outcomes[0].error
     assert math.isnan(outcomes[0].values["plasma__lactat"])
     assert outcomes[1].error is None
     assert outcomes[2].error is not None
-    assert "cannot yet represent subject key(s) sex=female" in outcomes[2].error
+    assert "cannot represent subject key(s) training_status=resistance_trained" in outcomes[2].error
 
 
 def test_parallel_evaluation_matches_in_process(model: Model, simulator: Simulator) -> None:

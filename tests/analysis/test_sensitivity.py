@@ -27,7 +27,7 @@ from mbaxis.plots import plot_importance_on_graph, plot_scan, plot_sobol, plot_t
 
 matplotlib.use("Agg")
 
-PINNED = ["pcreb_bdnf__emax", "ne_pcreb__ec50", "exercise_brain_ne__emax"]
+PINNED = ["pcreb_bdnf__emax", "ne_pcreb__ec50", "nts_lc__emax"]
 
 
 def _with_parameter(model: Model, name: str, factor: float) -> Model:
@@ -64,7 +64,7 @@ def test_local_agrees_with_central_differences_of_simulate(model: Model, name: s
 
 def test_local_sensitivity_is_zero_safe(model: Model) -> None:
     question = dataclasses.replace(default_scenario(), readouts=("plasma__BHB",))
-    local = local_sensitivity(model, question, parameters=["ghs_gh__emax"])
+    local = local_sensitivity(model, question, parameters=["mk677_gh__emax"])
     assert local["coefficient"].iloc[0] == pytest.approx(0.0, abs=1e-9)
     rise = dataclasses.replace(question, statistic="rise")  # 0 at the default
     zero = local_sensitivity(model, rise, parameters=["bhb_hdac__emax"])
@@ -73,14 +73,14 @@ def test_local_sensitivity_is_zero_safe(model: Model) -> None:
 
 
 def test_morris_regression_at_a_fixed_seed(model: Model) -> None:
-    # pinned on the scenario grid of 1-min output times (mbaxis.analysis.scenarios)
+    # pinned on the scenario grid of 1-min output times and the v0.2 tables
     table = morris_screening(
         model, default_scenario(), parameters=PINNED, trajectories=4, seed=7
     ).set_index("parameter")
     expected = {
-        "ne_pcreb__ec50": (0.4189744512980563, 0.645031198305486),
-        "exercise_brain_ne__emax": (0.27756205420616287, 0.3175619672608887),
-        "pcreb_bdnf__emax": (0.1564032492892998, 0.14452610923677492),
+        "ne_pcreb__ec50": (0.30410143484096863, 0.405945646345494),
+        "nts_lc__emax": (0.0449327343024134, 0.03204811488767636),
+        "pcreb_bdnf__emax": (0.17097891016985106, 0.160224896855458),
     }
     for name, (mu_star, sigma) in expected.items():
         assert table.loc[name, "mu_star"] == pytest.approx(mu_star, rel=1e-6)
@@ -92,9 +92,9 @@ def test_sobol_regression_and_convergence_flags(model: Model) -> None:
         "parameter"
     )
     expected = {
-        "exercise_brain_ne__emax": (0.2126678202447119, 0.8105340543048404),
-        "ne_pcreb__ec50": (0.2566886038093711, 0.09419996483514033),
-        "pcreb_bdnf__emax": (0.30877350720740004, 0.07177177906633324),
+        "nts_lc__emax": (-0.23433952826192755, 0.1810983027482495),
+        "ne_pcreb__ec50": (0.3239837723575474, 0.40135912137642343),
+        "pcreb_bdnf__emax": (0.5865338899764969, 0.18924622210031763),
     }
     for name, (s1, st) in expected.items():
         assert table.loc[name, "S1"] == pytest.approx(s1, rel=1e-6)

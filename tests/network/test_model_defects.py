@@ -94,22 +94,23 @@ def test_missing_reference(model_copy: Path, edit_table: TableEditor) -> None:
     line: list[int] = []
 
     def change(rows: Rows) -> None:
-        _row(rows, "id", "ghs_gh")["references"] = ""
-        line.append(_line(rows, "id", "ghs_gh"))
+        _row(rows, "id", "mk677_gh")["references"] = ""
+        line.append(_line(rows, "id", "mk677_gh"))
 
     edit_table("interactions.tsv", change)
     message = _load_error(model_copy)
-    assert f"interactions.tsv, line {line[0]}, column 'references', ID 'ghs_gh': no reference" in (
-        message
+    assert (
+        f"interactions.tsv, line {line[0]}, column 'references', ID 'mk677_gh': no reference"
+        in (message)
     )
 
 
 def test_malformed_reference(model_copy: Path, edit_table: TableEditor) -> None:
     def change(rows: Rows) -> None:
-        _row(rows, "id", "ghs_gh")["references"] = "Nass 2008"
+        _row(rows, "id", "mk677_gh")["references"] = "Nass 2008"
 
     edit_table("interactions.tsv", change)
-    with pytest.raises(ModelDataError, match=r"ID 'ghs_gh': 'Nass 2008' is not a reference"):
+    with pytest.raises(ModelDataError, match=r"ID 'mk677_gh': 'Nass 2008' is not a reference"):
         load_model(model_copy)
 
 
@@ -143,14 +144,14 @@ def test_unit_that_does_not_parse(model_copy: Path, edit_table: TableEditor) -> 
 
 def test_parameter_unit_that_does_not_parse(model_copy: Path, edit_table: TableEditor) -> None:
     def change(rows: Rows) -> None:
-        next(r for r in rows if r["interaction"] == "ghs_gh" and r["parameter"] == "ec50")[
+        next(r for r in rows if r["interaction"] == "mk677_gh" and r["parameter"] == "ec50")[
             "unit"
         ] = "mg/week"
 
     edit_table("parameters.tsv", change)
     with pytest.raises(
         ModelDataError,
-        match=r"parameters\.tsv, line \d+, column 'unit', ID 'ghs_gh__ec50': "
+        match=r"parameters\.tsv, line \d+, column 'unit', ID 'mk677_gh__ec50': "
         r"unit 'mg/week' does not parse",
     ):
         load_model(model_copy)
@@ -213,12 +214,12 @@ def test_parameter_for_an_unknown_interaction(model_copy: Path, edit_table: Tabl
 def test_missing_parameter_of_an_edge(model_copy: Path, edit_table: TableEditor) -> None:
     def change(rows: Rows) -> None:
         rows[:] = [
-            r for r in rows if not (r["interaction"] == "ghs_gh" and r["parameter"] == "hill")
+            r for r in rows if not (r["interaction"] == "mk677_gh" and r["parameter"] == "hill")
         ]
 
     edit_table("parameters.tsv", change)
     with pytest.raises(
-        ModelDataError, match=r"ID 'ghs_gh': interaction .* lacks parameter\(s\): hill"
+        ModelDataError, match=r"ID 'mk677_gh': interaction .* lacks parameter\(s\): hill"
     ):
         load_model(model_copy)
 
@@ -291,9 +292,9 @@ def test_table_with_bytes_that_are_not_utf8(model_copy: Path) -> None:
     path.write_bytes(b"\n".join(lines))
     with pytest.raises(ModelDataError) as caught:
         load_model(model_copy)
-    assert caught.value.problems == (
-        caught.value.problems[0],
-    ), "only the unreadable file is reported"
+    assert caught.value.problems == (caught.value.problems[0],), (
+        "only the unreadable file is reported"
+    )
     assert re.fullmatch(
         rf"species\.tsv, line 7: byte 0xe9 at column {column} is not UTF-8; save the file as UTF-8",
         str(caught.value.problems[0]),

@@ -85,8 +85,8 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
             "window [50, 40] min ends before it starts; expected start <= end",
         ),
         (
-            ["simulate", "aerobic", "--subject", "subject(sex=female)"],
-            "the model cannot yet represent subject key(s) sex=female",
+            ["simulate", "aerobic", "--subject", "subject(training_status=resistance_trained)"],
+            "the model cannot represent subject key(s) training_status=resistance_trained",
         ),
         (
             ["simulate", "aerobic", "--subject", "subject(height=180)"],
