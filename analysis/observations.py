@@ -9,6 +9,7 @@ reported when the entry is run (it then counts as a miss that says why).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -21,7 +22,7 @@ from mbaxis.analysis.perturbations import perturbation_from_mapping
 from mbaxis.analysis.protocols import protocol_from_mapping
 from mbaxis.analysis.scenarios import Experiment, Scenario
 from mbaxis.analysis.statistics import STATISTICS
-from mbaxis.analysis.subjects import REFERENCE_SUBJECT, subject_from_mapping
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject, subject_from_mapping
 from mbaxis.network import ModelError
 from mbaxis.network.errors import EncodingError
 from mbaxis.network.tables import read_utf8
@@ -54,6 +55,10 @@ _FIELDS = (
     "role",
     "notes",
 )
+
+
+#: Species keys (CONTRACT section 6) and tags that mark a finding made in rodents.
+RODENTS = frozenset({"mouse", "rat"})
 
 
 class ObservationError(ModelError, ValueError):
@@ -89,12 +94,37 @@ class Observation:
         False for an absolute range, which needs no reference run."""
         return not (isinstance(self.expect, tuple) and self.reference is None)
 
+    @property
+    def organism(self) -> str:
+        """``rodent`` for a finding in mice or rats (by its subjects or its tags), else
+        ``human``: the two groups the scorecard reports apart."""
+        subjects = [self.experiment.subject] + ([self.reference.subject] if self.reference else [])
+        rodent = {s.species for s in subjects} & RODENTS or set(self.tags) & {*RODENTS, "rodent"}
+        return "rodent" if rodent else "human"
+
+    def on_subject(self, subject: Subject) -> Observation:
+        """The finding run on ``subject`` instead of the reference subject (``validate
+        --subject``); an entry that names its own subjects keeps them, since it compares them."""
+        experiments = [self.experiment] + ([self.reference] if self.reference else [])
+        if any(e.subject != REFERENCE_SUBJECT for e in experiments):
+            return self
+        return dataclasses.replace(
+            self,
+            experiment=dataclasses.replace(self.experiment, subject=subject),
+            reference=dataclasses.replace(self.reference, subject=subject)
+            if self.reference
+            else None,
+        )
+
     def scenarios(self) -> tuple[Scenario, Scenario | None]:
         """The experiment's scenario and, when the finding compares, the reference's."""
+
         def ask(experiment: Experiment) -> Scenario:
             return Scenario(experiment, (self.readout,), self.statistic, self.window)
 
-        reference = ask(self.reference or Experiment()) if self.compares else None
+        # without a reference the change is from the same subject at rest
+        rest = Experiment(subject=self.experiment.subject)
+        reference = ask(self.reference or rest) if self.compares else None
         return ask(self.experiment), reference
 
 

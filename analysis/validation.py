@@ -55,6 +55,7 @@ class Result:
     role: str = "test"
     error: str | None = None
     paths: list[str] = field(default_factory=list)
+    organism: str = "human"
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -65,6 +66,7 @@ class Result:
             "ok": self.ok,
             "tags": list(self.tags),
             "role": self.role,
+            "organism": self.organism,
         }
         if self.error:
             data["error"] = self.error
@@ -94,6 +96,7 @@ def _judge(
             observation.tags,
             observation.role,
             error,
+            organism=observation.organism,
         )
 
     failure = value.error or (reference.error if reference is not None else None)
@@ -199,11 +202,42 @@ class Scorecard:
 
     @property
     def per_tag(self) -> dict[str, dict[str, float]]:
+        return self.tally_tags(self.results)
+
+    @staticmethod
+    def tally_tags(results: Sequence[Result]) -> dict[str, dict[str, float]]:
+        """Accuracy per tag of ``results``."""
         tags: dict[str, list[bool]] = {}
-        for result in self.results:
+        for result in results:
             for tag in result.tags:
                 tags.setdefault(tag, []).append(result.ok)
         return _tally(tags)
+
+    @staticmethod
+    def tally_organisms(results: Sequence[Result]) -> dict[str, dict[str, float]]:
+        """Accuracy on human and on rodent findings among ``results``."""
+        organisms: dict[str, list[bool]] = {}
+        for result in results:
+            organisms.setdefault(result.organism, []).append(result.ok)
+        return _tally(organisms)
+
+    @property
+    def per_organism(self) -> dict[str, dict[str, float]]:
+        return self.tally_organisms(self.results)
+
+    @property
+    def test(self) -> dict[str, Any]:
+        """The figure that counts: the ``test`` entries (no parameter was set from them),
+        overall, for humans and rodents, and per tag."""
+        tested = [r for r in self.results if r.role == "test"]
+        correct = sum(r.ok for r in tested)
+        return {
+            "total": len(tested),
+            "correct": correct,
+            "accuracy": correct / len(tested) if tested else math.nan,
+            "per_organism": self.tally_organisms(tested),
+            "per_tag": self.tally_tags(tested),
+        }
 
     @property
     def per_role(self) -> dict[str, dict[str, float]]:
@@ -228,7 +262,9 @@ class Scorecard:
             "correct": self.correct,
             "accuracy": self.accuracy,
             "results": [r.to_json() for r in self.results],
+            "test": self.test,
             "per_role": self.per_role,
+            "per_organism": self.per_organism,
             "per_tag": self.per_tag,
             "majority_baseline": {"outcome": label, "accuracy": baseline},
         }

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from mbaxis.analysis.subjects import Subject
+    from mbaxis.analysis.validation import Scorecard
 
 # Each command imports what it needs when it runs: `mbaxis --help` loads nothing heavy.
 
@@ -154,6 +155,7 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="observation file(s) in the CONTRACT section 4 format",
     )
+    _subject_option(check)
     check.add_argument(
         "--threshold",
         type=float,
@@ -417,7 +419,8 @@ def _validate_command(args: argparse.Namespace) -> int:
 
     model = load_model(args.model)
     files = args.observations or [str(bundled_observations_path())]
-    observations = [o for path in files for o in load_observations(path)]
+    subject = _subject(args)
+    observations = [o.on_subject(subject) for path in files for o in load_observations(path)]
     card = validate(
         model,
         observations,
@@ -439,22 +442,7 @@ def _validate_command(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=1)
         sys.stdout.write("\n")
         return 0
-    label, baseline = card.majority_baseline
-    print(f"{card.correct} of {card.total} observations correct: accuracy {card.accuracy:.1%}")
-    print(f"majority baseline (always '{label}'): {baseline:.1%}")
-    if card.p_value is not None:
-        print(
-            f"null model: {sum(card.null_reached)} of {len(card.null_reached)} sign-shuffled "
-            f"networks reproduce as many findings (p = {card.p_value:.3g}); the "
-            f"{len(card.null_accuracies)} scored on every finding average "
-            f"{sum(card.null_accuracies) / len(card.null_accuracies):.1%} "
-            f"(best {max(card.null_accuracies):.1%})"
-        )
-    for tag, numbers in card.per_tag.items():
-        print(
-            f"  {tag:20s} {numbers['correct']:3.0f}/{numbers['total']:<3.0f} "
-            f"{numbers['accuracy']:.0%}"
-        )
+    _print_scorecard(card)
     for result in card.results:
         if not result.ok:
             print(
@@ -464,6 +452,51 @@ def _validate_command(args: argparse.Namespace) -> int:
             for path in result.paths[:3]:
                 print(f"    {path}")
     return 0
+
+
+def _print_scorecard(card: Scorecard) -> None:
+    """Test accuracy first (the entries no parameter was set from), then the rest."""
+
+    def line(label: str, numbers: dict[str, float]) -> str:
+        return (
+            f"{label}: {numbers['correct']:.0f} of {numbers['total']:.0f} correct "
+            f"({numbers['accuracy']:.1%})"
+        )
+
+    test = card.test
+    if test["total"]:
+        print(line("test findings (no parameter was set from them)", test))
+        for organism, numbers in test["per_organism"].items():
+            print("  " + line(organism, numbers))
+    for role, numbers in card.per_role.items():
+        if role != "test":
+            print(line(f"{role} findings", numbers))
+    label, baseline = card.majority_baseline
+    print(
+        line(
+            "all findings",
+            {"correct": card.correct, "total": card.total, "accuracy": card.accuracy},
+        )
+        + f"; always '{label}' would score {baseline:.1%}"
+    )
+    if card.p_value is not None:
+        print(
+            f"null model: {sum(card.null_reached)} of {len(card.null_reached)} sign-shuffled "
+            f"networks reproduce as many findings (p = {card.p_value:.3g}); the "
+            f"{len(card.null_accuracies)} scored on every finding average "
+            f"{sum(card.null_accuracies) / len(card.null_accuracies):.1%} "
+            f"(best {max(card.null_accuracies):.1%})"
+        )
+    print(f"  {'tag':20s} {'test':>12s} {'all':>12s}")
+    for tag, numbers in card.per_tag.items():
+        tested = test["per_tag"].get(tag)
+        cell = (
+            f"{tested['correct']:.0f}/{tested['total']:.0f} {tested['accuracy']:4.0%}"
+            if tested
+            else "-"
+        )
+        every = f"{numbers['correct']:.0f}/{numbers['total']:.0f} {numbers['accuracy']:4.0%}"
+        print(f"  {tag:20s} {cell:>12s} {every:>12s}")
 
 
 def _knockout_command(args: argparse.Namespace) -> int:

@@ -135,10 +135,12 @@ def _save(figure: Figure, suffix: str, path: str) -> None:
 
 
 def plot_scorecard(card: Scorecard, *, ax: Any = None) -> Any:
-    """Accuracy per tag, with the overall accuracy, the majority baseline and the null model."""
+    """Accuracy per tag on the test findings (no parameter was set from them), with the test
+    and overall accuracy, the majority baseline and the null model."""
     if ax is None:
         ax = Figure(figsize=(9, 6)).subplots()
-    tags = card.per_tag
+    test = card.test
+    tags = test["per_tag"] if test["total"] else card.per_tag
     names = list(tags)
     ax.barh(names, [tags[t]["accuracy"] for t in names], color="#8ecae6")
     for position, tag in enumerate(names):
@@ -149,7 +151,11 @@ def plot_scorecard(card: Scorecard, *, ax: Any = None) -> Any:
             va="center",
             fontsize=7,
         )
-    ax.axvline(card.accuracy, color="#023047", lw=2, label=f"model {card.accuracy:.1%}")
+    if test["total"]:
+        ax.axvline(
+            test["accuracy"], color="#023047", lw=2, label=f"test findings {test['accuracy']:.1%}"
+        )
+    ax.axvline(card.accuracy, color="#219ebc", lw=1, label=f"all findings {card.accuracy:.1%}")
     label, baseline = card.majority_baseline
     ax.axvline(baseline, color="#e63946", ls="--", label=f"always '{label}' {baseline:.1%}")
     if card.null_accuracies:
@@ -160,11 +166,12 @@ def plot_scorecard(card: Scorecard, *, ax: Any = None) -> Any:
             label=f"sign-shuffled networks (mean) {np.mean(card.null_accuracies):.1%}",
         )
     ax.set_xlim(0, 1.12)
-    ax.set_xlabel("fraction of published findings reproduced")
+    ax.set_xlabel("fraction of published test findings reproduced (per tag)")
     ax.tick_params(axis="y", labelsize=8)
     ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3)
     ax.set_title(
-        f"validation: {card.correct} of {card.total} findings"
+        f"validation: {test['correct']} of {test['total']} test findings, "
+        f"{card.correct} of {card.total} in all"
         + (f", null-model p = {card.p_value:.3g}" if card.p_value else ""),
         fontsize=10,
     )
@@ -384,7 +391,9 @@ def _validation(
         model, load_observations(), null_copies=settings.null_copies, jobs=settings.jobs
     )
     label, baseline = card.majority_baseline
+    test = card.test
     summary["validation"] = {
+        "test": {k: test[k] for k in ("total", "correct", "accuracy", "per_organism")},
         "total": card.total,
         "correct": card.correct,
         "accuracy": card.accuracy,
@@ -396,9 +405,15 @@ def _validation(
         else None,
         "p_value": card.p_value,
     }
+    organisms = ", ".join(
+        f"{name} {n['correct']:.0f} of {n['total']:.0f} ({n['accuracy']:.1%})"
+        for name, n in test["per_organism"].items()
+    )
     text = (
-        f"Validation accuracy: {card.correct} of {card.total} published findings "
-        f"({card.accuracy:.1%}); always predicting '{label}' scores {baseline:.1%}"
+        f"Test accuracy (findings no parameter was set from): {test['correct']} of "
+        f"{test['total']} ({test['accuracy']:.1%}; {organisms}). All findings, calibration "
+        f"included: {card.correct} of {card.total} ({card.accuracy:.1%}); always predicting "
+        f"'{label}' scores {baseline:.1%}"
     )
     if card.p_value is not None:
         text += (
@@ -410,7 +425,9 @@ def _validation(
     figure = Figure(figsize=(9, 7))
     ax = figure.subplots()
     plot_scorecard(card, ax=ax)
-    report.figure("validation", figure, "Accuracy per tag against the baselines.")
+    report.figure(
+        "validation", figure, "Accuracy per tag on the test findings, against the baselines."
+    )
     results = pd.DataFrame([r.to_json() for r in card.results])
     results["paths"] = results.get("paths", pd.Series(dtype=object)).map(
         lambda p: "; ".join(p) if isinstance(p, list) else ""
@@ -443,11 +460,13 @@ table.data td, table.data th { padding: 2px 6px; border-bottom: 1px solid #eee; 
 
 def _page(model: Model, report: _Report, summary: dict[str, Any]) -> str:
     validation = summary.get("validation", {})
+    test = validation.get("test", {})
     lead = (
         f"Model {html.escape(model.name)} {html.escape(model.version)}: "
         f"{summary['network']['nodes']} nodes, {summary['network']['edges']} interactions. "
-        f"Validation accuracy {validation.get('accuracy', float('nan')):.1%} "
-        f"({validation.get('correct')} of {validation.get('total')} findings)."
+        f"Test accuracy {test.get('accuracy', float('nan')):.1%} "
+        f"({test.get('correct')} of {test.get('total')} findings no parameter was set from; "
+        f"{validation.get('correct')} of {validation.get('total')} with calibration)."
     )
     files = "".join(f"<li><code>{html.escape(f)}</code></li>" for f in report.files)
     return (

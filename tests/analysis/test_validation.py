@@ -15,6 +15,7 @@ import yaml
 from mbaxis.analysis import validation
 from mbaxis.analysis.observations import ObservationError, load_observations
 from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.subjects import parse_subject
 from mbaxis.analysis.validation import (
     run_observations,
     score,
@@ -352,3 +353,73 @@ def test_observation_file_that_is_not_utf8(tmp_path: Path) -> None:
         ObservationError, match=r"latin1\.yaml, line 2: byte 0xe9 at column \d+ is not UTF-8"
     ):
         load_observations(path)
+
+
+def test_scorecard_leads_with_test_findings_for_humans_and_rodents(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A calibration entry does not count in the test figure; a mouse finding (by subject or
+    by tag) counts as rodent, everything else as human."""
+    entries = [
+        ENTRY,
+        {**ENTRY, "id": "set_from_this", "role": "calibration"},
+        {**ENTRY, "id": "mouse_tag", "tags": ["mouse"], "expect": "decrease"},
+        {
+            **ENTRY,
+            "id": "rat_subject",
+            "experiment": {**ENTRY["experiment"], "subject": {"species": "rat"}},
+            "reference": {"subject": {"species": "rat"}},
+        },
+    ]
+    path = _write(tmp_path / "mixed.yaml", entries)
+    assert main(["validate", "--observations", str(path), "--json", "--no-progress"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    test = result["test"]
+    assert (test["total"], test["correct"]) == (3, 2)  # the mouse entry expects the wrong sign
+    assert test["per_organism"]["human"] == {"total": 1, "correct": 1, "accuracy": 1.0}
+    assert test["per_organism"]["rodent"]["total"] == 2
+    assert test["per_organism"]["rodent"]["correct"] == 1
+    assert result["per_organism"]["human"]["total"] == 2  # the calibration entry is human too
+    assert {r["id"]: r["organism"] for r in result["results"]}["rat_subject"] == "rodent"
+    assert main(["validate", "--observations", str(path), "--no-progress"]) == 0
+    text = capsys.readouterr().out.splitlines()
+    assert text[0].startswith("test findings (no parameter was set from them): 2 of 3 correct")
+    assert text[1].strip() == "human: 1 of 1 correct (100.0%)"
+    assert text[2].strip() == "rodent: 1 of 2 correct (50.0%)"
+
+
+def test_validate_subject_replaces_only_the_reference_subject(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`validate --subject` runs entries written for the reference subject on another subject;
+    an entry that names its subjects compares them and keeps them."""
+    level = {  # an absolute level: trained subjects carry less BDNF per platelet volume
+        **ENTRY,
+        "id": "serum_level",
+        "readout": "serum__BDNF",
+        "statistic": "mean",
+        "expect": {"range": [0, 1e6]},
+    }
+    own = {
+        **level,
+        "id": "names_its_subject",
+        "experiment": {**ENTRY["experiment"], "subject": {"sex": "female"}},
+    }
+    path = _write(tmp_path / "subjects.yaml", [ENTRY, level, own])
+    change, _, kept = load_observations(path)
+    trained = parse_subject("subject(training_status=trained)")
+    moved = change.on_subject(trained)
+    assert moved.experiment.subject == trained
+    reference = moved.scenarios()[1]
+    assert reference is not None and reference.experiment.subject == trained  # rest, same subject
+    assert kept.on_subject(trained) == kept
+
+    def values(*extra: str) -> dict[str, float]:
+        argv = ["validate", "--observations", str(path), "--json", "--no-progress", *extra]
+        assert main(argv) == 0
+        return {r["id"]: r["value"] for r in json.loads(capsys.readouterr().out)["results"]}
+
+    base = values()
+    shifted = values("--subject", "subject(training_status=trained)")
+    assert shifted["serum_level"] < 0.95 * base["serum_level"]
+    assert shifted["names_its_subject"] == pytest.approx(base["names_its_subject"], rel=1e-9)

@@ -62,9 +62,13 @@ def test_tables_and_model_files(report: tuple[Path, dict]) -> None:
 def test_page_names_the_accuracy_and_opens_offline(report: tuple[Path, dict]) -> None:
     out, summary = report
     page = (out / "report.html").read_text(encoding="utf-8")
-    accuracy = summary["validation"]["accuracy"]
-    assert f"Validation accuracy: {summary['validation']['correct']} of " in page
-    assert f"{accuracy:.1%}" in page
+    validation = summary["validation"]
+    test = validation["test"]
+    assert 0 < test["total"] < validation["total"]  # the test figure leaves calibration out
+    assert f"Test accuracy {test['accuracy']:.1%} ({test['correct']} of {test['total']}" in page
+    assert f"Test accuracy (findings no parameter was set from): {test['correct']} of " in page
+    assert {"human", "rodent"} <= set(test["per_organism"])
+    assert f"{validation['accuracy']:.1%}" in page
     assert page.count("data:image/png;base64,") >= 8
     for page_name in ("report.html", "network.html"):
         text = (out / page_name).read_text(encoding="utf-8")
