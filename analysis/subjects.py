@@ -111,7 +111,8 @@ REFERENCE_SUBJECT = Subject()
 class SubjectEffect:
     """What a subject changes: multipliers of hooks, and parameter values."""
 
-    multipliers: dict[str, float] = field(default_factory=dict)  # synthesis_scale / activity
+    # synthesis_scale / activity hooks, and parameters a parameter_scale row multiplies
+    multipliers: dict[str, float] = field(default_factory=dict)
     parameters: dict[str, float] = field(default_factory=dict)  # kinetic parameters, half-lives
 
 
@@ -139,8 +140,13 @@ def subject_effect(model: Model, subject: Subject) -> SubjectEffect:
             if row.change == "parameter":
                 effect.parameters[row.target] = row.factor
                 continue
-            name = hook(
-                row.target, "synthesis_scale" if row.change == "synthesis_scale" else "activity"
+            name = (
+                row.target
+                if row.change == "parameter_scale"
+                else hook(
+                    row.target,
+                    "synthesis_scale" if row.change == "synthesis_scale" else "activity",
+                )
             )
             effect.multipliers[name] = effect.multipliers.get(name, 1.0) * row.factor**years
     if missing:

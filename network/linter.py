@@ -487,6 +487,7 @@ def check_subjects(
         "synthesis_scale": (states, "a state species"),
         "activity": (edges, "an interaction"),
         "parameter": (settable, "a kinetic parameter or {species}__half_life"),
+        "parameter_scale": (settable, "a kinetic parameter or {species}__half_life"),
     }
     seen: dict[tuple[str, str, str, str], int | None] = {}
     for line, row in subjects:

@@ -160,8 +160,11 @@ REFERENCE_AGE = 25.0
 #: - ``synthesis_scale``: multiplies all production of a state species (``target``);
 #: - ``activity``: multiplies the effect of an interaction (``target``, an interaction ID);
 #: - ``parameter``: sets a kinetic parameter or a half-life (``target``, a parameter ID such
-#:   as ``exercise_lactate__emax`` or ``plasma__GH__half_life``) to ``factor``.
-SUBJECT_CHANGES = ("synthesis_scale", "activity", "parameter")
+#:   as ``exercise_lactate__emax`` or ``plasma__GH__half_life``) to ``factor``;
+#: - ``parameter_scale``: multiplies such a parameter by ``factor`` (after any ``parameter`` row).
+#:
+#: Multiplying changes of ``age`` rows apply once per year away from the reference age.
+SUBJECT_CHANGES = ("synthesis_scale", "activity", "parameter", "parameter_scale")
 
 _CURIE = re.compile(r"^[a-z][a-z0-9.]*:\S+$")
 
@@ -320,7 +323,7 @@ class SubjectRow(_Row):
     key: str
     value: str
     target: str
-    change: Literal["synthesis_scale", "activity", "parameter"]
+    change: Literal["synthesis_scale", "activity", "parameter", "parameter_scale"]
     factor: float
     source: str = Field(min_length=1)
 

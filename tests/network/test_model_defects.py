@@ -320,3 +320,44 @@ def test_manifest_time_unit_is_read(model_copy: Path) -> None:
         ModelDataError, match=r"model\.toml, column 'time_unit': time unit 'h' is not supported"
     ):
         load_model(model_copy)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            {"value": "teenager"},
+            r"'teenager' is not a value of subject key 'training_status' that differs",
+        ),
+        (
+            {"change": "parameter_scale", "target": "body__VO2max"},
+            r"'body__VO2max' is not a kinetic parameter or \{species\}__half_life, which a "
+            r"'parameter_scale' change needs",
+        ),
+        (
+            {"change": "activity", "target": "body__VO2max"},
+            r"'body__VO2max' is not an interaction, which a 'activity' change needs",
+        ),
+        ({"change": "double"}, r"column 'change'"),
+    ],
+)
+def test_bad_subject_rows_are_named(
+    model_copy: Path, edit_table: TableEditor, edit: dict[str, str], message: str
+) -> None:
+    def change(rows: Rows) -> None:
+        row = next(r for r in rows if r["key"] == "training_status" and r["value"] == "trained")
+        row.update(edit)
+
+    edit_table("subjects.tsv", change)
+    assert re.search(r"subjects\.tsv, line \d+, column '\w+'", _load_error(model_copy))
+    assert re.search(message, _load_error(model_copy))
+
+
+def test_parameter_scale_rows_multiply_per_year_of_age() -> None:
+    """An age row that scales a parameter applies once per year away from 25."""
+    from mbaxis.analysis.subjects import parse_subject, subject_effect
+
+    model = load_model()
+    row = next(r for r in model.subject_changes if r.change == "parameter_scale")
+    effect = subject_effect(model, parse_subject("subject(age=45)"))
+    assert effect.multipliers[row.target] == pytest.approx(row.factor**20)

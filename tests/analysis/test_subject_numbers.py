@@ -1,0 +1,130 @@
+"""Every subject key (CONTRACT section 6) against the published number its rows come from.
+
+Each expected value is the paper's number as ``subjects.tsv`` quotes it; the tolerance says how
+far the model may sit from it (the derivation of the row, not room to pass).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+import pytest
+
+from mbaxis.analysis.protocols import parse_protocol
+from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.subjects import parse_subject
+from mbaxis.network import load_model
+
+
+@cache
+def _simulator() -> Simulator:
+    return Simulator(load_model())
+
+
+def _at_rest(subject: str) -> pd.Series:
+    course = _simulator().run(
+        [parse_protocol("rest")], subject=parse_subject(subject), t_end=1, points=2
+    )
+    return course.iloc[0]
+
+
+def test_women_rest_at_the_published_sex_hormone_levels() -> None:
+    women = _at_rest("subject(sex=female)")
+    # total testosterone 0.52-1.60 nmol/L in normally cycling women (J Sex Med 2011)
+    assert 0.52 <= women["plasma__testosterone"] <= 1.60
+    # follicular estradiol median 198 pmol/L (Anckaert 2021)
+    assert women["plasma__estradiol"] == pytest.approx(198, rel=0.05)
+    # postmenopausal estradiol below 26 pmol/L by LC-MS/MS (Verdonk 2019)
+    assert _at_rest("subject(sex=female,menopause=true)")["plasma__estradiol"] < 26
+
+
+def test_women_make_twice_the_growth_hormone_after_a_wingate_sprint() -> None:
+    """GH peaked at 10.8 ng/mL in women against 5.6 in men after a 30-s Wingate (PMID:24983853)."""
+    wingate = [parse_protocol("sprint(bouts=1,work_min=0.5,intensity=2.0)")]
+    peaks = {
+        sex: _simulator()
+        .run(wingate, subject=parse_subject(f"subject(sex={sex})"), t_end=90, points=181)[
+            "plasma__GH"
+        ]
+        .max()
+        for sex in ("male", "female")
+    }
+    assert peaks["female"] / peaks["male"] == pytest.approx(10.8 / 5.6, rel=0.25)
+
+
+def test_ageing_lowers_igf1_and_testosterone_as_published() -> None:
+    reference = _at_rest("subject()")
+    middle, older = _at_rest("subject(age=50)"), _at_rest("subject(age=65)")
+    # serum IGF-I medians 147 ng/mL at 40-59 y and 103 at 60 y and older (Gasco 2007)
+    assert middle["plasma__IGF1"] == pytest.approx(147, rel=0.10)
+    assert older["plasma__IGF1"] == pytest.approx(103, rel=0.15)
+    # total testosterone falls 0.124 nmol/L a year in men (Harman 2001): 40 years from 25
+    expected = reference["plasma__testosterone"] - 0.124 * 40
+    assert older["plasma__testosterone"] == pytest.approx(expected, rel=0.10)
+
+
+def test_older_adults_make_a_sixth_of_the_growth_hormone_of_young_adults_after_lifting() -> None:
+    """Peak GH 2.44 against 14.9 ug/L at 72 and 27 years (DOI:10.1210/jcem.75.2.1639942)."""
+    session = [parse_protocol("resistance(duration_min=30,load=0.7)")]
+    peaks = [
+        _simulator()
+        .run(session, subject=parse_subject(f"subject(age={age})"), t_end=120, points=241)[
+            "plasma__GH"
+        ]
+        .max()
+        for age in (27, 72)
+    ]
+    assert peaks[1] / peaks[0] == pytest.approx(2.44 / 14.9, rel=0.10)
+
+
+def test_trained_men_rest_at_lower_serum_bdnf_with_a_larger_engine() -> None:
+    trained, reference = _at_rest("subject(training_status=trained)"), _at_rest("subject()")
+    # resting serum BDNF 19.54 against 23.63 ng/mL (Nofuji 2008)
+    assert trained["serum__BDNF"] / reference["serum__BDNF"] == pytest.approx(
+        19.54 / 23.63, rel=0.02
+    )
+    # trained cyclists had about 30% more work capacity than untrained men (Lehmann 1981)
+    assert trained["body__VO2max"] / reference["body__VO2max"] == pytest.approx(1.3, rel=0.01)
+    recreational = _at_rest("subject(training_status=recreational)")
+    assert 1.0 < recreational["body__VO2max"] < trained["body__VO2max"]
+
+
+def test_the_same_absolute_load_is_a_smaller_effort_for_a_trained_subject() -> None:
+    """With ``absolute: true`` the work rate is divided by the subject's VO2max (1.3 trained)."""
+    bout = [parse_protocol("aerobic(duration_min=20,intensity=0.6,absolute=true)")]
+    courses = {
+        status: _simulator().run(
+            bout, subject=parse_subject(f"subject(training_status={status})"), t_end=20, points=5
+        )
+        for status in ("untrained", "trained")
+    }
+    relative = courses["trained"]["muscle__work_rate"].iloc[2]
+    assert relative == pytest.approx(0.6 / 1.3, rel=0.01)
+    assert courses["untrained"]["muscle__work_rate"].iloc[2] == pytest.approx(0.6)
+    assert (
+        courses["trained"]["plasma__lactate"].max() < courses["untrained"]["plasma__lactate"].max()
+    )
+
+
+def test_mice_carry_almost_no_blood_bdnf_and_rats_carry_the_human_pools() -> None:
+    """BDNF was undetectable in mouse blood and readily measured in rat blood (Klein 2011)."""
+    human = _at_rest("subject()")["serum__BDNF"]
+    assert _at_rest("subject(species=mouse)")["serum__BDNF"] < 0.05 * human
+    assert _at_rest("subject(species=rat)")["serum__BDNF"] == pytest.approx(human, rel=1e-6)
+
+
+def test_met_alleles_lower_activity_dependent_bdnf_step_by_step() -> None:
+    """Met-BDNF is defective in activity-dependent secretion (Egan 2003): each allele lowers the
+    rise of hippocampal mature BDNF after exercise (the 15% per allele is an assumption)."""
+    bout = [parse_protocol("aerobic(duration_min=40,intensity=0.7)")]
+    rises = []
+    for genotype in ("val/val", "val/met", "met/met"):
+        course = _simulator().run(
+            bout,
+            subject=parse_subject(f"subject(bdnf_val66met={genotype})"),
+            t_end=240,
+            points=241,
+        )
+        rises.append(course["brain__pTrkB"].max() / course["brain__pTrkB"].iloc[0])
+    assert rises[0] > rises[1] > rises[2] > 1.0
