@@ -29,12 +29,16 @@ __all__ = [
     "PLOT_READOUTS",
     "SERMORELIN_DOSE",
     "STRESS",
+    "SUPRAMAXIMAL",
     "TESTOSTERONE",
     "WORK_RATE",
 ]
 
 # --- the inputs that protocols set (species of kind `input` in species.tsv) -------------------
 WORK_RATE = "muscle__work_rate"
+#: The part of the work rate above VO2max (``max(0, work rate - 1)``), which only anaerobic
+#: glycolysis can supply; the simulator derives it from the subject's relative work rate.
+SUPRAMAXIMAL = "muscle__supramaximal_rate"
 LOAD = "muscle__mechanical_load"
 INFUSION = "plasma__lactate_infusion"
 FASTING = "liver__fasting"

@@ -19,7 +19,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from mbaxis.analysis.defaults import CAPACITY
+from mbaxis.analysis.defaults import CAPACITY, SUPRAMAXIMAL, WORK_RATE
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import compiled_runner, model_sbml
 from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
@@ -300,12 +300,18 @@ class Simulator:
         self._runner.model.setGlobalParameterValues(self._settable, values[self._settable])
 
     def _inputs(self, inputs: Mapping[str, float], effect: PerturbationEffect) -> list[float]:
-        """The value of every model input in a segment, after the perturbations of inputs."""
-        values = []
+        """The value of every model input in a segment, after the perturbations of inputs.
+
+        The supramaximal rate follows the relative work rate (the part above VO2max) unless a
+        protocol sets it itself."""
+        values = {}
         for name in self.inputs:
             value = inputs.get(name, 0.0) * effect.input_scale.get(name, 1.0)
-            values.append(effect.input_fixed.get(name, value))
-        return values
+            values[name] = effect.input_fixed.get(name, value)
+        if SUPRAMAXIMAL in values and WORK_RATE in values and SUPRAMAXIMAL not in inputs:
+            derived = max(0.0, values[WORK_RATE] - 1.0) * effect.input_scale.get(SUPRAMAXIMAL, 1.0)
+            values[SUPRAMAXIMAL] = effect.input_fixed.get(SUPRAMAXIMAL, derived)
+        return [values[name] for name in self.inputs]
 
     def _set_inputs(self, values: Sequence[float]) -> None:
         self._runner.model.setGlobalParameterValues(self._input_index, np.asarray(values))

@@ -72,6 +72,7 @@ Kind = Literal[
 #: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
     "secretion": "regulation",
+    "glycolysis": "regulation",
     "release": "regulation",
     "transport": "regulation",
     "infusion": "regulation",

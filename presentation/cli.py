@@ -406,7 +406,8 @@ def _report_command(args: argparse.Namespace) -> int:
         validation = summary["validation"]
         print(
             f"wrote {len(summary['files'])} files to {args.out}/ (open report.html); "
-            f"validation accuracy {validation['accuracy']:.1%}"
+            f"test accuracy {validation['test']['accuracy']:.1%} "
+            f"({validation['accuracy']:.1%} with the calibration findings)"
         )
     return 0
 
