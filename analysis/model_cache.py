@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING
 
 import roadrunner
 
+from mbaxis.analysis.native_output import native_output_to_logging
+
 if TYPE_CHECKING:
     from mbaxis.network import Model
 
@@ -91,7 +93,12 @@ def model_sbml(model: Model, *, signs_as_parameters: bool = False) -> str:
 
 def compiled_runner(sbml: str) -> roadrunner.RoadRunner:
     """A roadrunner instance of ``sbml``: loaded from its saved state, or compiled (LLJIT) and
-    saved for next time."""
+    saved for next time. What roadrunner prints meanwhile goes to ``mbaxis.roadrunner``."""
+    with native_output_to_logging():
+        return _compiled_runner(sbml)
+
+
+def _compiled_runner(sbml: str) -> roadrunner.RoadRunner:
     roadrunner.Config.setValue(roadrunner.Config.LLVM_BACKEND, roadrunner.Config.LLJIT)
     identity = f"{hashlib.sha256(sbml.encode()).hexdigest()}-{roadrunner.__version__}"
     path = cache_folder() / "roadrunner" / f"{identity}-{platform.machine()}.rr"

@@ -12,6 +12,7 @@ command line.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -52,12 +53,20 @@ class Perturbation:
 
     def __str__(self) -> str:
         name = KINDS[self.kind][0]
-        return f"{self.kind}({self.target}" + (f",{name}={self.value:g})" if name else ")")
+        if not name:
+            return f"{self.kind}({self.target})"
+        return f"{self.kind}({self.target},{name}={_number(self.value)})"
 
     def to_mapping(self) -> dict[str, Any]:
         """The YAML/JSON form, e.g. ``{knockdown: plasma__IL6, fraction: 0.5}``."""
         name = KINDS[self.kind][0]
         return {self.kind: str(self.target), **({name: self.value} if name else {})}
+
+
+def _number(value: float | None) -> str:
+    """The shortest text that reads back as ``value`` (``0.5``, ``2``, ``0.123456789``)."""
+    short = f"{value:g}"
+    return short if float(short) == value else repr(value)
 
 
 @dataclass
@@ -91,9 +100,14 @@ def _make(kind: str, target: str, value: Any) -> Perturbation:
     value = default if value is None else value
     if value is None:
         raise PerturbationError(f"'{kind}' of '{target}' needs a '{name}'")
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not math.isfinite(value)
+        or value < 0
+    ):
         raise PerturbationError(
-            f"'{name}' of {kind}({target}) must be a non-negative number; got {value!r}"
+            f"'{name}' of {kind}({target}) must be a finite non-negative number; got {value!r}"
         )
     if name == "fraction" and value > 1:
         raise PerturbationError(f"'fraction' of {kind}({target}) must be at most 1; got {value}")

@@ -5,7 +5,9 @@ on the command line and ``{name: aerobic, duration_min: 40}`` in YAML/JSON. Each
 intervals during which model inputs hold constant values; several protocols given together run
 at once (an input set by two of them takes the larger value). :func:`schedule` turns them into
 :class:`Segment` s with a breakpoint at every switch, so the integrator stops exactly there and
-never steps over a short bout.
+never steps over a short bout. Switch times closer than :data:`TIME_TOLERANCE` are one switch:
+two protocols whose bouts end together in exact arithmetic (``0.1666...`` minutes added up in
+binary) must not leave the integrator a segment a few 1e-11 minutes long.
 
 Time is in minutes from the start of the intervention (t = 0).
 """
@@ -40,6 +42,7 @@ from mbaxis.analysis.errors import ProtocolError
 __all__ = [
     "BOUT_PROTOCOLS",
     "PROTOCOLS",
+    "TIME_TOLERANCE",
     "Interval",
     "Protocol",
     "ProtocolDefinition",
@@ -52,6 +55,11 @@ __all__ = [
 ]
 
 DAY = 1440.0
+#: Switch times closer than this (minutes; 60 microseconds) are the same switch, and an
+#: interval shorter than it is absorbed. It is far above the rounding of sums of fractional
+#: minutes over years of schedule (1e-9 minutes), far below any bout anyone runs (a second), and
+#: what CVODE needs between two stops (its CV_TOO_CLOSE test scales with the stop time).
+TIME_TOLERANCE = 1e-6
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,8 @@ class Parameter:
     unit: str
     description: str
     choices: tuple[str, ...] = ()
+    #: The largest valid value (None: no upper limit but finiteness).
+    maximum: float | None = None
     # Parameters added after a protocol was first published are written out (in names,
     # messages and cache keys) only when they differ from their default, so that the names
     # users and outside checks already rely on stay as they were.
@@ -280,8 +290,21 @@ def _p(
     kind: type | None = None,
     choices: tuple[str, ...] = (),
     optional: bool = False,
+    maximum: float | None = None,
 ) -> Parameter:
-    return Parameter(default, kind or type(default), unit, description, choices, optional)
+    return Parameter(default, kind or type(default), unit, description, choices, maximum, optional)
+
+
+#: Guards against typos, not physiology: no one works above three times the power at VO2max
+#: (a Wingate sprint is about twice), and a fraction of 1RM or a stress level is at most 1.
+MOST_INTENSITY = 3.0
+#: Likewise: 4 C above a resting 37 C is past the 40 C of heat stroke.
+MOST_CORE_TEMP_RISE = 4.0
+#: Guards on sizes, far beyond any study, so that a typo cannot ask for a billion intervals:
+#: ten years, 100 bouts or sets in a session, three sessions a day.
+MOST_DAYS = 3650.0
+MOST_REPEATS = 100
+MOST_SESSIONS_PER_WEEK = 21.0
 
 
 _ABSOLUTE = _p(
@@ -302,7 +325,12 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "continuous aerobic exercise (cycling, running)",
             {
                 "duration_min": _p(30.0, "min", "duration of the bout"),
-                "intensity": _p(0.65, "fraction_VO2max", "work rate as a fraction of VO2max"),
+                "intensity": _p(
+                    0.65,
+                    "fraction_VO2max",
+                    "work rate as a fraction of VO2max",
+                    maximum=MOST_INTENSITY,
+                ),
                 "absolute": _ABSOLUTE,
             },
             _aerobic,
@@ -311,11 +339,15 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "hiit",
             "high-intensity interval training (default 4 x 4 min)",
             {
-                "bouts": _p(4, "count", "number of work intervals"),
+                "bouts": _p(4, "count", "number of work intervals", maximum=MOST_REPEATS),
                 "work_min": _p(4.0, "min", "duration of each work interval"),
                 "rest_min": _p(3.0, "min", "duration of each recovery interval"),
-                "intensity": _p(0.9, "fraction_VO2max", "work-interval intensity"),
-                "rest_intensity": _p(0.5, "fraction_VO2max", "active-recovery intensity"),
+                "intensity": _p(
+                    0.9, "fraction_VO2max", "work-interval intensity", maximum=MOST_INTENSITY
+                ),
+                "rest_intensity": _p(
+                    0.5, "fraction_VO2max", "active-recovery intensity", maximum=MOST_INTENSITY
+                ),
                 "absolute": _ABSOLUTE,
             },
             _hiit,
@@ -324,9 +356,11 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "sprint",
             "supramaximal sprints (a Wingate bout is 0.5 min)",
             {
-                "bouts": _p(4, "count", "number of sprints"),
+                "bouts": _p(4, "count", "number of sprints", maximum=MOST_REPEATS),
                 "work_min": _p(0.5, "min", "duration of each sprint"),
-                "intensity": _p(1.5, "fraction_VO2max", "sprint intensity (above 1)"),
+                "intensity": _p(
+                    1.5, "fraction_VO2max", "sprint intensity (above 1)", maximum=MOST_INTENSITY
+                ),
                 "rest_min": _p(4.0, "min", "passive recovery between sprints"),
                 "absolute": _ABSOLUTE,
             },
@@ -339,13 +373,19 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                 "duration_min": _p(
                     45.0, "min", "duration of the session when lifted continuously (sets = 0)"
                 ),
-                "load": _p(0.7, "fraction_1RM", "load as a fraction of the one-repetition maximum"),
+                "load": _p(
+                    0.7,
+                    "fraction_1RM",
+                    "load as a fraction of the one-repetition maximum",
+                    maximum=1.0,
+                ),
                 "sets": _p(
                     0,
                     "count",
                     "number of sets (0: one continuous stretch of duration_min)",
                     int,
                     optional=True,
+                    maximum=MOST_REPEATS,
                 ),
                 "set_min": _p(
                     1.0, "min", "duration of each set (about 10 repetitions)", optional=True
@@ -369,7 +409,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "fasting",
             "no food intake",
             {
-                "duration_h": _p(24.0, "h", "duration of the fast"),
+                "duration_h": _p(24.0, "h", "duration of the fast", maximum=MOST_DAYS * 24),
             },
             _fasting,
         ),
@@ -387,7 +427,12 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "passive heat exposure (sauna, hot-water immersion)",
             {
                 "duration_min": _p(30.0, "min", "duration of the exposure"),
-                "core_temp_rise": _p(0.8, "degC", "rise of core temperature (0.8 in a 73 C sauna)"),
+                "core_temp_rise": _p(
+                    0.8,
+                    "degC",
+                    "rise of core temperature (0.8 in a 73 C sauna)",
+                    maximum=MOST_CORE_TEMP_RISE,
+                ),
                 "whole_body": _p(
                     True,
                     "",
@@ -402,9 +447,13 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "acute psychological stress",
             {
                 "duration_min": _p(20.0, "min", "duration of the stressor"),
-                "intensity": _p(0.5, "fraction", "intensity (0 to 1)"),
+                "intensity": _p(0.5, "fraction", "intensity (0 to 1)", maximum=1.0),
                 "days": _p(
-                    1, "count", "daily exposures (the same time each day)", optional=True
+                    1,
+                    "count",
+                    "daily exposures (the same time each day)",
+                    optional=True,
+                    maximum=MOST_DAYS,
                 ),
             },
             _stress,
@@ -414,7 +463,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "exogenous testosterone",
             {
                 "dose": _p(10.0, "mg/d", "daily dose"),
-                "days": _p(28.0, "d", "duration of the therapy"),
+                "days": _p(28.0, "d", "duration of the therapy", maximum=MOST_DAYS),
             },
             _therapy(TESTOSTERONE, "dose"),
         ),
@@ -423,7 +472,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "exogenous estradiol",
             {
                 "dose": _p(2.0, "mg/d", "daily dose"),
-                "days": _p(28.0, "d", "duration of the therapy"),
+                "days": _p(28.0, "d", "duration of the therapy", maximum=MOST_DAYS),
             },
             _therapy(ESTRADIOL, "dose"),
         ),
@@ -432,7 +481,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "ghrelin-receptor agonist: oral MK-677 (ibutamoren) or injected ipamorelin, hexarelin",
             {
                 "dose_mg": _p(25.0, "mg", "dose per administration"),
-                "days": _p(28.0, "d", "duration of the treatment"),
+                "days": _p(28.0, "d", "duration of the treatment", maximum=MOST_DAYS),
                 "agent": _p(
                     "mk677",
                     "",
@@ -452,7 +501,7 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "GHRH-receptor agonist injected: sermorelin (daily) or CJC-1295 (weekly)",
             {
                 "dose_mg": _p(0.1, "mg", "dose per injection"),
-                "days": _p(28.0, "d", "duration of the treatment"),
+                "days": _p(28.0, "d", "duration of the treatment", maximum=MOST_DAYS),
                 "agent": _p("sermorelin", "", "the agent", str, choices=("sermorelin", "cjc1295")),
                 "interval_days": _p(
                     0.0, "d", "days between doses (0: the agent's usual: sermorelin 1, CJC-1295 7)"
@@ -470,8 +519,10 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                     "the bout: aerobic, hiit, sprint or resistance with its parameters",
                     kind=Protocol,
                 ),
-                "sessions_per_week": _p(3.0, "1/week", "sessions per week"),
-                "weeks": _p(8.0, "week", "duration of the programme"),
+                "sessions_per_week": _p(
+                    3.0, "1/week", "sessions per week", maximum=MOST_SESSIONS_PER_WEEK
+                ),
+                "weeks": _p(8.0, "week", "duration of the programme", maximum=MOST_DAYS / 7),
             },
             _training,
         ),
@@ -524,6 +575,14 @@ def make_protocol(name: str, **parameters: Any) -> Protocol:
     for key, spec in definition.parameters.items():
         value = parameters.get(key, spec.default)
         resolved[key] = _check_value(name, key, spec, value)
+    if resolved.get("agent") in AGENTS and resolved.get("interval_days", 0.0) > 0.0:
+        minutes = AGENTS[resolved["agent"]][1]
+        if resolved["interval_days"] * DAY < minutes:
+            raise ProtocolError(
+                f"parameter 'interval_days' of protocol '{name}' must be 0 (the agent's usual) "
+                f"or at least one administration ({minutes:g} min = {minutes / DAY:.3g} d); "
+                f"got {resolved['interval_days']!r}"
+            )
     return Protocol(name, resolved)
 
 
@@ -547,15 +606,23 @@ def _check_value(name: str, key: str, spec: Parameter, value: Any) -> Any:
         return value
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ProtocolError(f"{where} must be a number ({spec.unit}); got {value!r}")
+    if not math.isfinite(value):
+        raise ProtocolError(f"{where} must be a finite number ({spec.unit}); got {value!r}")
     if spec.kind is int:
         least = 0 if key == "sets" else 1  # sets = 0: lifting as one continuous stretch
         if value != int(value) or value < least:
             raise ProtocolError(
                 f"{where} must be a whole number of at least {least}; got {value!r}"
             )
+        if spec.maximum is not None and value > spec.maximum:
+            raise ProtocolError(f"{where} must be at most {spec.maximum:g}; got {value!r}")
         return int(value)
-    if value < 0 or value != value:
+    if value < 0:
         raise ProtocolError(f"{where} must be a non-negative number ({spec.unit}); got {value!r}")
+    if spec.maximum is not None and value > spec.maximum:
+        raise ProtocolError(
+            f"{where} must be at most {spec.maximum:g} ({spec.unit}); got {value!r}"
+        )
     if (
         key
         in (
@@ -647,24 +714,29 @@ def schedule(protocols: Sequence[Protocol], t_end: float) -> list[Segment]:
     """Constant-input segments covering ``[0, t_end]``, with a breakpoint at every switch.
 
     Every segment lists every input that any protocol sets (0 when off). An input set by two
-    protocols at once takes the larger value (and is absolute if that value is).
+    protocols at once takes the larger value (and is absolute if that value is). Switch times
+    within :data:`TIME_TOLERANCE` of each other are merged into the earliest of them (0 and
+    ``t_end`` win their groups), so no segment is shorter than the tolerance.
 
     Examples
     --------
     >>> [(s.start, s.end, dict(s.inputs)) for s in schedule([make_protocol("aerobic")], 60)]
     [(0.0, 30.0, {'muscle__work_rate': 0.65}), (30.0, 60.0, {'muscle__work_rate': 0.0})]
     """
-    intervals = [i for p in protocols for i in p.intervals() if i.end > i.start]
-    names = sorted({name for i in intervals for name in i.inputs})
-    times = sorted(
-        {0.0, float(t_end), *(t for i in intervals for t in (i.start, i.end) if 0.0 < t < t_end)}
-    )
+    t_end = float(t_end)
+    raw = [i for p in protocols for i in p.intervals() if i.end > i.start]
+    names = sorted({name for i in raw for name in i.inputs})
+    switch = _merged_times({t for i in raw for t in (i.start, i.end)}, t_end)
+    intervals = [
+        (switch[i.start], switch[i.end], i) for i in raw if switch[i.end] > switch[i.start]
+    ]
+    times = sorted({0.0, t_end, *(t for t in switch.values() if 0.0 < t < t_end)})
     segments = []
     for start, end in pairwise(times):
         inputs = {name: 0.0 for name in names}
         absolute: set[str] = set()
-        for interval in intervals:
-            if interval.start <= start and end <= interval.end:
+        for first, last, interval in intervals:
+            if first <= start and end <= last:
                 for name, value in interval.inputs.items():
                     if value > inputs[name]:
                         inputs[name] = value
@@ -673,3 +745,25 @@ def schedule(protocols: Sequence[Protocol], t_end: float) -> list[Segment]:
                             absolute.add(name)
         segments.append(Segment(start, end, inputs, frozenset(absolute)))
     return segments
+
+
+def _merged_times(times: set[float], t_end: float) -> dict[float, float]:
+    """Each switch time mapped onto the time of its group: times closer than the tolerance to
+    the group's first time are one switch; a group holding 0 or ``t_end`` is at that time, and
+    times beyond ``t_end`` are at ``t_end``."""
+    merged: dict[float, float] = {}
+    anchors = sorted({0.0, t_end, *(min(max(t, 0.0), t_end) for t in times)})
+    groups: list[list[float]] = []
+    for t in anchors:
+        if groups and t - groups[-1][0] < TIME_TOLERANCE:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    where: dict[float, float] = {}
+    for group in groups:
+        at = 0.0 if 0.0 in group else t_end if t_end in group else group[0]
+        for t in group:
+            where[t] = at
+    for t in times:
+        merged[t] = where[min(max(t, 0.0), t_end)]
+    return merged

@@ -22,8 +22,16 @@ import pandas as pd
 from mbaxis.analysis.defaults import CAPACITY, SUPRAMAXIMAL, WORK_RATE
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import compiled_runner, model_sbml
+from mbaxis.analysis.native_output import native_output_to_logging
 from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
-from mbaxis.analysis.protocols import Protocol, Segment, default_t_end, make_protocol, schedule
+from mbaxis.analysis.protocols import (
+    TIME_TOLERANCE,
+    Protocol,
+    Segment,
+    default_t_end,
+    make_protocol,
+    schedule,
+)
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject, subject_effect
 from mbaxis.network import Model
 from mbaxis.network.naming import hook, owner_and_role
@@ -44,6 +52,8 @@ ABSOLUTE_TOLERANCE = 1e-12
 #: A state counts as steady when no species would change by more than this fraction of its
 #: level in one of its own half-lives.
 STEADY_TOLERANCE = 1e-6
+#: Amounts below this are zero (see :meth:`Simulator._flush_vanishing_amounts`).
+VANISHING = 1e-100
 #: Resting states under perturbations kept per simulator (each costs an integration to rest).
 PREPARED_CACHE = 512
 
@@ -54,6 +64,36 @@ def _output_grid(t_end: float, points: int | None) -> np.ndarray:
     if points < 2:
         raise SimulationError(f"points must be at least 2; got {points}")
     return np.linspace(0.0, t_end, points)
+
+
+def _checked_times(times: Sequence[float], t_end: float) -> np.ndarray:
+    grid = np.asarray(times, dtype=float)
+    if grid.ndim != 1 or not np.all(np.isfinite(grid)):
+        raise SimulationError("times must be a list of finite numbers (minutes)")
+    if grid.size and (grid.min() < 0.0 or grid.max() > t_end or np.any(np.diff(grid) < 0)):
+        raise SimulationError(
+            f"times must be sorted and within [0, t_end = {t_end:g}] min; "
+            f"got {grid.min():g} to {grid.max():g}"
+        )
+    return grid
+
+
+def _with_times_near_switches(
+    values: np.ndarray, times_out: list[float], grid: np.ndarray
+) -> tuple[np.ndarray, list[float]]:
+    """Add the output times that lie within the tolerance of a switch (and so were not
+    integrated to), with the state at that switch: it moves by far less than the integrator's
+    own error in 60 microseconds."""
+    known = np.asarray(times_out)
+    missing = np.setdiff1d(grid, known)
+    if missing.size == 0:
+        return values, times_out
+    nearest = np.clip(np.searchsorted(known, missing), 1, len(known) - 1)
+    left_closer = (missing - known[nearest - 1]) <= (known[nearest] - missing)
+    nearest = np.where(left_closer, nearest - 1, nearest)
+    all_times = np.concatenate([known, missing])
+    order = np.argsort(all_times, kind="stable")
+    return np.vstack([values, values[nearest]])[order], all_times[order].tolist()
 
 
 @dataclass(frozen=True)
@@ -188,7 +228,7 @@ class Simulator:
         t_end = default_t_end(protocols) if t_end is None else float(t_end)
         if not t_end > 0:
             raise SimulationError(f"t_end must be positive; got {t_end}")
-        grid = np.asarray(times, dtype=float) if times is not None else _output_grid(t_end, points)
+        grid = _checked_times(times, t_end) if times is not None else _output_grid(t_end, points)
         segments = schedule(protocols, t_end)
         for name in segments[0].inputs:
             if name not in self.inputs:
@@ -206,9 +246,10 @@ class Simulator:
             if not prepared.moved and all(
                 not any(self._inputs(s.inputs, prepared.effect)) for s in segments
             ):
-                values, times_out = self._at_rest(grid, t_end)
+                values, times_out = self._at_rest(grid, segments)
             else:
-                values, times_out = self._integrate(segments, grid, prepared.effect)
+                with native_output_to_logging():
+                    values, times_out = self._integrate(segments, grid, prepared.effect)
         except RuntimeError as error:
             raise SimulationError(
                 f"integration failed for protocols [{', '.join(map(str, protocols))}] with "
@@ -236,13 +277,30 @@ class Simulator:
                 for name in segment.absolute:
                     inputs[name] /= capacity
             self._set_inputs(self._inputs(inputs, effect))
-            inside = grid[(grid > start) & (grid < end)]
+            self._flush_vanishing_amounts()
+            # CVODE cannot stop twice within a tolerance; output times that close to a switch
+            # are filled in from the switch below
+            inside = grid[(grid > start + TIME_TOLERANCE) & (grid < end - TIME_TOLERANCE)]
             segment_times = [start, *inside.tolist(), end]
             result = runner.simulate(times=segment_times)
             first = 0 if not rows else 1  # the segment start repeats the previous end
             rows.append(np.asarray(result)[first:, 1:])
             times_out.extend(segment_times[first:])
-        return np.vstack(rows), times_out
+        return _with_times_near_switches(np.vstack(rows), times_out, grid)
+
+    def _flush_vanishing_amounts(self) -> None:
+        """Set to zero the amounts that have decayed below :data:`VANISHING`.
+
+        A drug cleared for weeks decays exponentially towards the floating-point floor (and a
+        clamp may ask for 1e-308); at such values CVODE's first-step estimate fails ("too much
+        accuracy requested"). No concentration below 1e-100 of its unit means anything.
+        """
+        model = self._runner.model
+        amounts = np.asarray(model.getFloatingSpeciesAmounts(), dtype=float)
+        vanishing = (np.abs(amounts) < VANISHING) & (amounts != 0.0)
+        if vanishing.any():
+            amounts[vanishing] = 0.0
+            model.setFloatingSpeciesAmounts(amounts)
 
     def _capacity(self) -> float:
         """The subject's aerobic capacity now, relative to the reference subject's."""
@@ -255,15 +313,19 @@ class Simulator:
         amounts = self._runner.model.getFloatingSpeciesAmounts()
         return float(amounts[index]) / float(self._rest[index])
 
-    def _at_rest(self, grid: np.ndarray, t_end: float) -> tuple[np.ndarray, list[float]]:
+    def _at_rest(
+        self, grid: np.ndarray, segments: Sequence[Segment]
+    ) -> tuple[np.ndarray, list[float]]:
         """No input moves and nothing is perturbed: the resting state holds at every time.
 
         It is a steady state by construction of the rate law (every regulation term is 1
         there), so integrating would only reproduce it; the values are read off the model.
+        The output times are those an integration would give: the grid and every switch.
         """
         self._set_inputs([0.0] * len(self.inputs))
         row = np.asarray(self._runner.getSelectedValues(), dtype=float)[1:]
-        times_out = sorted({0.0, *grid[(grid > 0.0) & (grid < t_end)].tolist(), t_end})
+        switches = {t for segment in segments for t in (segment.start, segment.end)}
+        times_out = sorted({*grid.tolist(), *switches})
         return np.tile(row, (len(times_out), 1)), times_out
 
     def _checked_overrides(
@@ -378,11 +440,13 @@ class Simulator:
         horizon = 20.0 * math.log(2) / float(self._rate_constants.min())
         self._set_parameters(parameters)
         runner.model.setFloatingSpeciesAmounts(state)
+        self._flush_vanishing_amounts()
         self._set_inputs(self._inputs({}, effect))
         scale = np.maximum(np.abs(self._rest), 1e-12)
         for _ in range(4):
             try:
-                runner.simulate(0.0, horizon, 2)
+                with native_output_to_logging():
+                    runner.simulate(0.0, horizon, 2)
             except RuntimeError as error:
                 raise SimulationError(
                     f"could not reach the resting state under perturbations "

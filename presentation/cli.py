@@ -52,6 +52,12 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--model", metavar="PATH", help="model folder or model.toml (default: the bundled model)"
     )
+    parser.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="print log messages, roadrunner's and CVODE's among them, on standard error",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     graph = commands.add_parser(
         "graph", help="nodes, edges, and the signed paths from every input to BDNF"
@@ -646,10 +652,23 @@ _COMMANDS = {
 }
 
 
+def _log_to_stderr() -> None:
+    """Show mbaxis's log (the solver's messages included), not other libraries' debug logs."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+    logger = logging.getLogger("mbaxis")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mbaxis`` command; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
+    if args.verbose:
+        _log_to_stderr()
     try:
         return _COMMANDS[args.command](args)
     except (ModelError, OSError) as error:

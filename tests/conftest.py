@@ -9,8 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from mbaxis.network import Model, bundled_model_path, load_model
+
+# Property tests: derandomised in CI (the same examples every run, no example database), fresh
+# draws when MBAXIS_EXAMPLES asks for a long run (tests/properties/budget.py).
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("long", derandomize=False, print_blob=True)
+settings.load_profile("long" if os.environ.get("MBAXIS_EXAMPLES") else "ci")
 
 TableEditor = Callable[[str, Callable[[list[dict[str, str]]], None]], None]
 

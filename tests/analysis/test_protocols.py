@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from mbaxis.analysis.errors import ProtocolError
 from mbaxis.analysis.protocols import (
     PROTOCOLS,
+    TIME_TOLERANCE,
     make_protocol,
     parse_protocol,
     protocol_from_mapping,
@@ -78,6 +81,20 @@ def test_unknown_parameter_lists_the_valid_ones() -> None:
         ("training(protocol=fasting)", r"'protocol' of protocol 'training' must be one of"),
         ("aerobic(duration_min=40", r"missing '\)'"),
         ("aerobic(duration_min)", r"expected '=' after 'duration_min'"),
+        ("aerobic(duration_min=inf)", r"'duration_min' of protocol 'aerobic' must be a finite"),
+        ("hiit(bouts=nan)", r"'bouts' of protocol 'hiit' must be a finite number"),
+        ("resistance(load=1.2)", r"'load' of protocol 'resistance' must be at most 1"),
+        ("sprint(intensity=15)", r"'intensity' of protocol 'sprint' must be at most 3"),
+        ("heat(core_temp_rise=9)", r"'core_temp_rise' of protocol 'heat' must be at most 4"),
+        ("hiit(bouts=1000000000)", r"'bouts' of protocol 'hiit' must be at most 100"),
+        (
+            "training(protocol=aerobic,sessions_per_week=1e9)",
+            r"'sessions_per_week' of protocol 'training' must be at most 21",
+        ),
+        (
+            "gh_secretagogue(interval_days=1e-300)",
+            r"'interval_days' of protocol 'gh_secretagogue' must be 0 .* or at least one",
+        ),
     ],
 )
 def test_bad_values_are_named(text: str, message: str) -> None:
@@ -106,3 +123,39 @@ def test_same_input_from_two_protocols_takes_the_larger_value() -> None:
     high = make_protocol("aerobic", duration_min=5, intensity=0.8)
     values = [s.inputs["muscle__work_rate"] for s in schedule([low, high], 20)]
     assert values == [0.8, 0.4, 0.0]
+
+
+#: Two programmes whose switches coincide in exact arithmetic but not in binary (issue #17).
+SPRINTS = (
+    "training(protocol=sprint(bouts=3,work_min=0.16666666666666666,"
+    "rest_min=0.6666666666666666),sessions_per_week=3,weeks=2)"
+)
+INTERVALS = (
+    "training(protocol=hiit(bouts=5,work_min=0.16666666666666666,"
+    "rest_min=0.3333333333333333),sessions_per_week=5,weeks=3)"
+)
+
+
+def test_switches_closer_than_the_tolerance_are_one_switch() -> None:
+    protocols = [parse_protocol(SPRINTS), parse_protocol(INTERVALS)]
+    raw = sorted({t for p in protocols for i in p.intervals() for t in (i.start, i.end)})
+    gaps = [b - a for a, b in itertools.pairwise(raw)]
+    assert min(gaps) < 1e-9  # the rounding that broke CVODE is really there
+    segments = schedule(protocols, 40000.0)
+    assert min(s.end - s.start for s in segments) >= TIME_TOLERANCE
+    assert segments[0].start == 0.0 and segments[-1].end == 40000.0
+    # no bout is lost: every raw switch is within the tolerance of a segment boundary
+    bounds = sorted({s.start for s in segments} | {segments[-1].end})
+    assert all(min(abs(t - b) for b in bounds) < TIME_TOLERANCE for t in raw)
+
+
+def test_an_interval_shorter_than_the_tolerance_is_absorbed_and_t_end_kept() -> None:
+    tiny = make_protocol("aerobic", duration_min=TIME_TOLERANCE / 10)
+    absorbed = schedule([tiny], 60.0)
+    assert [(s.start, s.end, dict(s.inputs)) for s in absorbed] == [
+        (0.0, 60.0, {"muscle__work_rate": 0.0})
+    ]
+    almost = make_protocol("aerobic", duration_min=60.0 - TIME_TOLERANCE / 10)
+    segments = schedule([almost], 60.0)
+    assert [(s.start, s.end) for s in segments] == [(0.0, 60.0)]
+    assert segments[0].inputs == {"muscle__work_rate": 0.65}

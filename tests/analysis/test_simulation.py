@@ -140,3 +140,33 @@ def test_training_for_eight_weeks_runs(simulator: Simulator) -> None:
     last_session = 23 * 7 * 1440 / 3
     assert course.index[-1] > last_session + 1440
     assert np.isfinite(course.to_numpy()).all()
+
+
+def test_two_programmes_with_switches_a_rounding_apart_simulate(model: Model) -> None:
+    """Issue #17: CVODE was asked to step across 1e-11 min (CV_TOO_CLOSE)."""
+    from tests.analysis.test_protocols import INTERVALS, SPRINTS
+
+    course = Simulator(model).run([parse_protocol(SPRINTS), parse_protocol(INTERVALS)], points=500)
+    assert np.isfinite(course.to_numpy()).all()
+    assert course["muscle__work_rate"].max() == 1.5
+
+
+def test_a_drug_cleared_for_weeks_does_not_stall_the_next_segment(model: Model) -> None:
+    """Sermorelin decays to 1e-306 over 18 days of MK-677 doses; CVODE's first step of the next
+    dose then failed with 'too much accuracy requested'."""
+    protocols = [
+        parse_protocol("gh_secretagogue(dose_mg=25,days=28)"),
+        parse_protocol("ghrh_analogue(dose_mg=0.1,days=1,agent=sermorelin)"),
+    ]
+    course = Simulator(model).run(protocols, points=300)
+    assert course["plasma__sermorelin"].iloc[-1] == 0.0
+    assert course["plasma__IGF1"].max() > course["plasma__IGF1"].iloc[0]
+
+
+def test_output_times_a_rounding_from_a_switch_are_kept(model: Model) -> None:
+    sprint = parse_protocol("sprint(bouts=1,work_min=0.5)")
+    times = [0.0, 0.5 - 1e-9, 0.5, 0.5 + 1e-9, 10.0]
+    course = Simulator(model).run([sprint], t_end=10, times=times)
+    assert course.index.tolist() == times
+    near = course.loc[[0.5 - 1e-9, 0.5, 0.5 + 1e-9], "muscle__lactate"]
+    assert near.max() - near.min() < 1e-6 * near.max()
