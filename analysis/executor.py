@@ -23,6 +23,7 @@ from tqdm import tqdm
 
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import model_sbml
+from mbaxis.analysis.native_output import log_to_stderr, shown_level
 from mbaxis.analysis.simulation import Simulator, SimulatorSettings
 from mbaxis.network import Model
 
@@ -60,7 +61,11 @@ def _simulator(model: Model, sbml: str, settings: SimulatorSettings) -> Simulato
     )
 
 
-def _start_worker(model: Model, sbml: str, work: Work[Any], settings: SimulatorSettings) -> None:
+def _start_worker(
+    model: Model, sbml: str, work: Work[Any], settings: SimulatorSettings, log: int | None
+) -> None:
+    if log is not None:  # the parent shows its log (--verbose): so do its workers
+        log_to_stderr(log)
     _WORKER["simulator"] = _simulator(model, sbml, settings)
     _WORKER["work"] = work
 
@@ -225,7 +230,7 @@ def _results(
     # workers finish together
     chunk = max(1, min(16, len(tasks) // (jobs * 32)))
     with context.Pool(
-        jobs, initializer=_start_worker, initargs=(model, sbml, work, settings)
+        jobs, initializer=_start_worker, initargs=(model, sbml, work, settings, shown_level())
     ) as pool:
         try:
             yield from pool.imap_unordered(_run_in_worker, tasks, chunksize=chunk)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-__all__ = ["LOGGER", "native_output_to_logging"]
+__all__ = ["LOGGER", "log_to_stderr", "native_output_to_logging", "shown_level"]
 
 #: The logger native messages go to; silent unless the application adds a handler.
 LOGGER = logging.getLogger("mbaxis.roadrunner")
@@ -39,6 +39,7 @@ _LEVELS = (
     ("NOTICE", logging.INFO),
     ("INFO", logging.INFO),
 )
+_shown: int | None = None  # the level log_to_stderr was asked for, if it was
 _lock = threading.Lock()
 _depth = 0
 _saved: int | None = None
@@ -89,3 +90,21 @@ def native_output_to_logging() -> Iterator[None]:
                     os.ftruncate(descriptor, 0)
                     os.lseek(descriptor, 0, os.SEEK_SET)
                     _forward(b"".join(chunks))
+
+
+def log_to_stderr(level: int = logging.DEBUG) -> None:
+    """Print mbaxis's log, the solver's messages among it, on standard error (``mbaxis
+    --verbose``); other libraries' debug logs stay quiet. Worker processes of a scan follow."""
+    global _shown
+    logger = logging.getLogger("mbaxis")
+    if _shown is None:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level)
+    _shown = level
+
+
+def shown_level() -> int | None:
+    """The level :func:`log_to_stderr` set in this process (None: the log is not shown)."""
+    return _shown

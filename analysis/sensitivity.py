@@ -14,6 +14,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -108,11 +109,20 @@ def _run_samples(
     scheduler: str | None,
     progress: bool,
     label: str,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> np.ndarray:
     """The scenario's number under each set of parameter overrides."""
     scenarios = [dataclasses.replace(scenario, parameters=sample) for sample in samples]
     outcomes = evaluate_scenarios(
-        model, scenarios, jobs=jobs, progress=progress, description=label, scheduler=scheduler
+        model,
+        scenarios,
+        jobs=jobs,
+        progress=progress,
+        description=label,
+        scheduler=scheduler,
+        checkpoint=checkpoint,
+        resume=resume,
     )
     failed = [(i, o.error) for i, o in enumerate(outcomes) if o.error]
     if failed:
@@ -146,6 +156,8 @@ def local_sensitivity(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> pd.DataFrame:
     """Normalised local sensitivities d ln S / d ln p by central differences.
 
@@ -160,7 +172,15 @@ def local_sensitivity(
         samples.append({parameter.name: parameter.value * (1 + step)})
         samples.append({parameter.name: parameter.value * (1 - step)})
     values = _run_samples(
-        model, scenario, samples, jobs=jobs, scheduler=scheduler, progress=progress, label="local"
+        model,
+        scenario,
+        samples,
+        jobs=jobs,
+        scheduler=scheduler,
+        progress=progress,
+        label="local",
+        checkpoint=checkpoint,
+        resume=resume,
     )
     base = values[0]
     rows = []
@@ -240,6 +260,8 @@ def morris_screening(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> pd.DataFrame:
     """Morris elementary effects (mu, mu*, sigma, mu* confidence) over log-uniform bounds.
 
@@ -258,6 +280,8 @@ def morris_screening(
         scheduler=scheduler,
         progress=progress,
         label="morris",
+        checkpoint=checkpoint,
+        resume=resume,
     )
     result = morris_analyze.analyze(problem, matrix, values, num_levels=levels, seed=seed)
     table = pd.DataFrame(
@@ -286,6 +310,8 @@ def sobol_indices(
     jobs: int = 1,
     scheduler: str | None = None,
     progress: bool = False,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> pd.DataFrame:
     """First-order and total Sobol indices with bootstrap confidence intervals.
 
@@ -305,6 +331,8 @@ def sobol_indices(
         scheduler=scheduler,
         progress=progress,
         label="sobol",
+        checkpoint=checkpoint,
+        resume=resume,
     )
     result = sobol_analyze.analyze(problem, values, calc_second_order=False, seed=seed)
     table = pd.DataFrame(

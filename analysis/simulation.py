@@ -274,6 +274,12 @@ class Simulator:
             inputs = dict(segment.inputs)
             if segment.absolute:
                 capacity = self._capacity()  # the subject's own, at the start of the stretch
+                if not capacity > 0.0:
+                    raise SimulationError(
+                        f"an intensity given with absolute=true is a fraction of the subject's "
+                        f"VO2max, and this subject has no aerobic capacity ({CAPACITY} = "
+                        f"{capacity:g} at {start:g} min)"
+                    )
                 for name in segment.absolute:
                     inputs[name] /= capacity
             self._set_inputs(self._inputs(inputs, effect))

@@ -10,11 +10,13 @@ signs of the regulatory edges shuffled, whose accuracies give a permutation p-va
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -450,8 +452,13 @@ def validate(
     seed: int = 0,
     jobs: int = 1,
     progress: bool = False,
+    checkpoint: str | Path | None = None,
+    resume: bool = False,
 ) -> Scorecard:
     """Score the model, and with ``null_copies`` > 0 the shuffled-sign null model too.
+
+    ``checkpoint`` streams the null copies to a JSON-lines file as they finish and ``resume``
+    skips those already there (:func:`mbaxis.analysis.executor.run_tasks`).
 
     The null model runs on one compiled model per worker whose edge signs are parameters
     (:func:`shuffled_signs`), so a copy costs its simulations and nothing more. The first
@@ -467,6 +474,8 @@ def validate(
         full = min(null_copies, NULL_FULL if null_full is None else null_full)
         ordered = tuple(_cost_order(observations))
         misses = card.total - card.correct
+        # a checkpoint belongs to these findings, threshold and misses, not only to the seeds
+        digest = hashlib.sha256(repr((ordered, threshold, misses)).encode()).hexdigest()[:12]
         per_task = 4
         tasks = []
         for first, last, early in (
@@ -477,7 +486,7 @@ def validate(
                 seeds = tuple(range(start, min(start + per_task, last)))
                 tasks.append(
                     Task(
-                        f"null-{seeds[0]}-{seeds[-1]}",
+                        f"null-{digest}-{seeds[0]}-{seeds[-1]}",
                         _NullCopies(seeds, ordered, threshold, misses, early),
                         size=len(seeds),
                     )
@@ -491,6 +500,8 @@ def validate(
             description="null model",
             unit="copy",
             settings=NULL_SETTINGS,
+            checkpoint=checkpoint,
+            resume=resume,
         )
         card.null_reached = [bool(r["reached"]) for r in rows]
         card.null_accuracies = [float(r["accuracy"]) for r in rows if r["accuracy"] is not None]

@@ -186,6 +186,9 @@ def _build_parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=int, default=0, help="seed of the null model")
     check.add_argument("--jobs", type=int, default=1, help="worker processes for the null model")
     check.add_argument("--out", metavar="FILE.json", help="write the scorecard as JSON")
+    check.add_argument(
+        "--resume", action="store_true", help="continue an interrupted null model (needs --out)"
+    )
     check.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     check.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
@@ -225,6 +228,9 @@ def _build_parser() -> argparse.ArgumentParser:
         "--scheduler", metavar="ADDR", help="run on a Dask cluster: tcp://host:8786, or 'local'"
     )
     sense.add_argument("--out", metavar="FILE", help="write the indices (.csv or .json)")
+    sense.add_argument(
+        "--resume", action="store_true", help="continue an interrupted analysis (needs --out)"
+    )
     sense.add_argument("--plot", metavar="FILE", help="tornado (local) or bar chart (global)")
     sense.add_argument("--json", action="store_true", help="print the result as JSON")
     sense.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -313,6 +319,7 @@ def _simulate_command(args: argparse.Namespace) -> int:
 
 
 def _sensitivity_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.errors import ProtocolError
     from mbaxis.analysis.executor import cpu_count
     from mbaxis.analysis.knockout import records
     from mbaxis.analysis.protocols import parse_protocol
@@ -335,10 +342,15 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
         tuple(args.window) if args.window else None,
     )
     jobs = args.jobs if args.jobs is not None else cpu_count()
+    if args.resume and not args.out:
+        raise ProtocolError("--resume needs --out: the scan streams to FILE.partial.jsonl")
+    checkpoint = Path(f"{args.out}.partial.jsonl") if args.out else None
     options: dict[str, Any] = {
         "jobs": jobs,
         "scheduler": args.scheduler,
         "progress": not args.no_progress,
+        "checkpoint": checkpoint,
+        "resume": args.resume,
     }
     parameters = args.parameter or None
     if args.method == "local":
@@ -378,6 +390,8 @@ def _sensitivity_command(args: argparse.Namespace) -> int:
             write_text_atomically(args.out, json.dumps(result, indent=1) + "\n")
         else:
             write_atomically(args.out, lambda tmp: table.to_csv(tmp, index=False))
+        if checkpoint is not None:
+            checkpoint.unlink(missing_ok=True)
     if args.plot:
         plots: dict[str, Callable[..., Axes]] = {
             "local": plot_tornado,
@@ -419,6 +433,7 @@ def _report_command(args: argparse.Namespace) -> int:
 
 
 def _validate_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.errors import ProtocolError
     from mbaxis.analysis.observations import bundled_observations_path, load_observations
     from mbaxis.analysis.validation import validate
     from mbaxis.files import write_text_atomically
@@ -428,6 +443,9 @@ def _validate_command(args: argparse.Namespace) -> int:
     files = args.observations or [str(bundled_observations_path())]
     subject = _subject(args)
     observations = [o.on_subject(subject) for path in files for o in load_observations(path)]
+    if args.resume and not args.out:
+        raise ProtocolError("--resume needs --out: the null model streams to FILE.partial.jsonl")
+    checkpoint = Path(f"{args.out}.partial.jsonl") if args.out and args.null > 0 else None
     card = validate(
         model,
         observations,
@@ -437,6 +455,8 @@ def _validate_command(args: argparse.Namespace) -> int:
         seed=args.seed,
         jobs=args.jobs,
         progress=not args.no_progress,
+        checkpoint=checkpoint,
+        resume=args.resume,
     )
     for result in card.results:
         if result.error:
@@ -445,6 +465,8 @@ def _validate_command(args: argparse.Namespace) -> int:
     data["observations"] = files
     if args.out:
         write_text_atomically(args.out, json.dumps(data, indent=1) + "\n")
+        if checkpoint is not None:
+            checkpoint.unlink(missing_ok=True)
     if args.json:
         json.dump(data, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -652,23 +674,14 @@ _COMMANDS = {
 }
 
 
-def _log_to_stderr() -> None:
-    """Show mbaxis's log (the solver's messages included), not other libraries' debug logs."""
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(name)s %(levelname)s: %(message)s"))
-    logger = logging.getLogger("mbaxis")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mbaxis`` command; returns the exit status."""
     parser = _build_parser()
     args = parser.parse_args(argv)
     if args.verbose:
-        _log_to_stderr()
+        from mbaxis.analysis.native_output import log_to_stderr
+
+        log_to_stderr()
     try:
         return _COMMANDS[args.command](args)
     except (ModelError, OSError) as error:

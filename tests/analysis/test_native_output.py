@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +15,9 @@ from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.native_output import native_output_to_logging
 from mbaxis.analysis.protocols import make_protocol
 from mbaxis.analysis.simulation import Simulator
-from mbaxis.cli import main
 from mbaxis.network import Model
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_failed_integration_logs_cvode_and_prints_nothing(
@@ -39,18 +43,62 @@ def test_nested_captures_restore_standard_error(capfd: pytest.CaptureFixture[str
     assert "outside" in err and "inside" not in err
 
 
-def test_verbose_shows_the_solver_log_on_standard_error(
-    capfd: pytest.CaptureFixture[str],
-) -> None:
-    logger = logging.getLogger("mbaxis")
-    handlers, level = list(logger.handlers), logger.level
-    try:
-        assert main(["--verbose", "graph", "--json"]) == 0
-        capfd.readouterr()
-        with native_output_to_logging():
-            os.write(2, b"\x1b[35mError: CVODE Error: CV_TOO_CLOSE\x1b[0m\n")
-        err = capfd.readouterr().err
-        assert "mbaxis.roadrunner ERROR: Error: CVODE Error: CV_TOO_CLOSE" in err
-    finally:
-        logger.handlers[:] = handlers
-        logger.setLevel(level)
+def noisy_work(simulator: Simulator, payload: int) -> list[dict[str, int]]:
+    """A scan task that makes native code speak, as a failing CVODE would."""
+    with native_output_to_logging():
+        os.write(2, f"\x1b[35mError: CVODE Error: task {payload}\x1b[0m\n".encode())
+    return [{"payload": payload}]
+
+
+SCAN = (
+    "import sys\n"
+    "from mbaxis.analysis.executor import Task, run_tasks\n"
+    "from mbaxis.analysis.native_output import log_to_stderr\n"
+    "from mbaxis.network import load_model\n"
+    "from tests.analysis.test_native_output import noisy_work\n"
+    "if sys.argv[1] == 'verbose':\n"
+    "    log_to_stderr()\n"
+    "tasks = [Task(str(n), n) for n in range(4)]\n"
+    "run_tasks(load_model(), tasks, noisy_work, jobs=2, progress=False)\n"
+)
+
+
+@pytest.mark.parametrize("verbose", [False, True])
+def test_scan_workers_follow_the_parent_log_setting(verbose: bool) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SCAN, "verbose" if verbose else "quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = [line for line in result.stderr.splitlines() if "CVODE Error: task" in line]
+    if verbose:
+        assert sorted(shown) == [
+            f"mbaxis.roadrunner ERROR: Error: CVODE Error: task {n}" for n in range(4)
+        ]
+    else:
+        assert shown == []
+
+
+VERBOSE = (
+    "import os, sys\n"
+    "from mbaxis.analysis.native_output import native_output_to_logging\n"
+    "from mbaxis.cli import main\n"
+    "assert main(sys.argv[1:] + ['graph', '--json']) == 0\n"
+    "with native_output_to_logging():\n"
+    "    os.write(2, b'[WARNING] a solver warning\\n')\n"
+)
+
+
+@pytest.mark.parametrize("flags", [[], ["--verbose"], ["-v"]])
+def test_mbaxis_verbose_shows_the_solver_log(flags: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", VERBOSE, *flags], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    shown = "mbaxis.roadrunner WARNING: [WARNING] a solver warning" in result.stderr
+    assert shown == bool(flags)
+    if not flags:
+        assert "a solver warning" not in result.stderr

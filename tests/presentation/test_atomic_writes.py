@@ -15,6 +15,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -121,13 +122,16 @@ def test_every_file_is_written_under_a_temporary_name_then_renamed(
     assert not leftovers, f"temporary files left after a clean run: {leftovers}"
 
 
-@pytest.mark.parametrize("command", ["simulate", "knockout", "validate", "export"])
+@pytest.mark.parametrize(
+    "command", ["simulate", "knockout", "sensitivity", "validate", "export", "report"]
+)
 def test_a_run_killed_before_its_result_appears_leaves_the_old_file_whole(
     command: str, tmp_path: Path
 ) -> None:
     arguments, outputs = COMMANDS[command]
     old = b"the result of an earlier run\n"
     for name in outputs:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(old)
     result = _run(tmp_path, "kill", arguments)
     assert result.returncode == -signal.SIGKILL, result.stderr[-2000:]
@@ -161,3 +165,64 @@ def test_a_torn_checkpoint_line_is_dropped_and_the_scan_resumes(tmp_path: Path) 
     assert main([*arguments, "--resume"]) == 0
     assert out.read_text() == reference
     assert not journal.exists()
+
+
+#: Long scans that stream to FILE.partial.jsonl and take --resume (knockout: test_knockout.py).
+SCANS: dict[str, tuple[list[str], str]] = {
+    "sensitivity": (
+        ["sensitivity", "--method", "local", "--protocol", "training(protocol=aerobic,weeks=1)",
+         "--jobs", "1", "--no-progress", "--out"],
+        "indices.csv",
+    ),
+    "validate": (
+        # 2 copies scored in full, 22 that stop at their first surplus miss
+        ["validate", "--null", "24", "--null-full", "2", "--jobs", "1", "--no-progress", "--out"],
+        "card.json",
+    ),
+}
+
+
+def _finished_lines(journal: Path) -> int:
+    if not journal.exists():
+        return 0
+    lines = journal.read_text(encoding="utf-8").splitlines()[1:]
+    return sum(1 for line in lines if line.endswith("}"))
+
+
+@pytest.mark.parametrize("command", sorted(SCANS))
+def test_a_scan_killed_midway_resumes_to_the_same_result(command: str, tmp_path: Path) -> None:
+    from mbaxis.cli import main
+
+    arguments, name = SCANS[command]
+    reference = tmp_path / f"reference-{name}"
+    assert main([*arguments, str(reference)]) == 0
+    out = tmp_path / name
+    journal = Path(f"{out}.partial.jsonl")
+    runner = [sys.executable, "-m", "mbaxis", *arguments, str(out)]
+    process = subprocess.Popen(runner, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and _finished_lines(journal) < 3:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    interrupted = _finished_lines(journal)
+    assert not out.exists() and interrupted >= 3  # killed midway, nothing written
+    resumed = subprocess.run([*runner, "--resume"], capture_output=True, text=True, check=False)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert not journal.exists()
+    if name.endswith(".json"):
+        written, expected = json.loads(out.read_text()), json.loads(reference.read_text())
+        assert written == expected
+    else:
+        assert out.read_text() == reference.read_text()
+
+
+def test_resume_without_an_output_file_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mbaxis.cli import main
+
+    assert main(["sensitivity", "--resume"]) == 2
+    assert main(["validate", "--null", "5", "--resume"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and all("--resume needs --out" in line for line in err)
