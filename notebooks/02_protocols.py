@@ -67,3 +67,37 @@ training = simulator.run(
     ]
 )
 ax = plot_timecourse(training, ["serum__BDNF", "brain__mBDNF", "plasma__IGF1"], relative=True)
+
+# %% [markdown]
+# ## The same experiment in tellurium, without mbaxis's simulator
+#
+# `mbaxis export omex --protocol P --out FILE.omex` writes a COMBINE archive: the model with the
+# protocol's switches as SBML events and a SED-ML time course. Tellurium runs it unchanged; the
+# numbers are those of `Simulator.run`. A tellurium user can also ask for the runner directly
+# (`roadrunner_for`), which carries the protocol in its events.
+
+# %%
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from tellurium.sedml.tesedml import executeCombineArchive
+
+from mbaxis.analysis.archive import experiment, write_omex
+from mbaxis.analysis.experiment_sbml import roadrunner_for
+
+sprints = [parse_protocol("sprint(bouts=2)")]
+with tempfile.TemporaryDirectory() as folder:
+    archive = Path(folder) / "sprints.omex"
+    write_omex(archive, simulator.model, [experiment(sprints)])
+    (result,) = executeCombineArchive(str(archive), createOutputs=False).values()
+times = np.asarray(result["dataGenerators"]["data_time"]).ravel()
+lactate = np.asarray(result["dataGenerators"]["data_plasma__lactate"]).ravel()
+ours = simulator.run(sprints, times=times)["plasma__lactate"].loc[times].to_numpy()
+difference = np.max(np.abs(lactate / ours - 1))
+print(f"tellurium vs mbaxis, largest relative difference: {difference:.1e}")
+
+runner = roadrunner_for(simulator.model, sprints, t_end=60)  # a plain roadrunner/tellurium model
+runner.timeCourseSelections = ["time", "plasma__lactate"]
+course = runner.simulate(0, 60, 121)
+print("peak lactate in roadrunner alone (mM):", round(float(max(course[:, 1])), 2))

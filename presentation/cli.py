@@ -66,10 +66,23 @@ def _build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--plot", metavar="FILE", help="draw the graph to FILE (.png, .svg, .pdf)")
 
     export = commands.add_parser(
-        "export", help="write the model as SBML core, SBML-qual, Antimony or GraphML"
+        "export",
+        help="write the model as SBML core, SBML-qual, Antimony or GraphML, or simulation "
+        "experiments as a COMBINE archive (omex)",
     )
-    export.add_argument("format", choices=FORMATS, help="the file format")
+    export.add_argument("format", choices=(*FORMATS, "omex"), help="the file format")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
+    export.add_argument(
+        "--protocol",
+        action="append",
+        metavar="P",
+        help="omex: a protocol of the experiment (repeat: run at once)",
+    )
+    export.add_argument(
+        "--all", action="store_true", help="omex: one experiment per protocol of the library"
+    )
+    export.add_argument("--t-end", type=float, metavar="MIN", help="omex: end of the run")
+    export.add_argument("--points", type=int, metavar="N", help="omex: number of output times")
     export.add_argument(
         "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
     )
@@ -639,10 +652,18 @@ def _save_figure(path: str, size: tuple[float, float], draw: Callable[[Axes], ob
 
 
 def _export_command(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.errors import ProtocolError
     from mbaxis.files import write_text_atomically
     from mbaxis.network import load_model
     from mbaxis.sbml.exporters import export
 
+    if args.format == "omex":
+        return _export_omex(args)
+    if args.protocol or args.all or args.t_end is not None or args.points is not None:
+        raise ProtocolError(
+            f"--protocol, --all, --t-end and --points describe experiments: they apply to "
+            f"'export omex', not to '{args.format}'"
+        )
     text = export(load_model(args.model), args.format)
     if args.out:
         write_text_atomically(args.out, text)
@@ -660,6 +681,51 @@ def _export_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif not args.out:
         sys.stdout.write(text)
+    return 0
+
+
+def _export_omex(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.archive import experiment, library_experiments, write_omex
+    from mbaxis.analysis.errors import ProtocolError
+    from mbaxis.analysis.protocols import parse_protocol
+    from mbaxis.files import write_atomically
+    from mbaxis.network import load_model
+
+    if not args.out:
+        raise ProtocolError("export omex needs --out FILE.omex (an archive is not text)")
+    if args.all == bool(args.protocol):
+        raise ProtocolError("export omex needs --protocol P (repeatable) or --all, not both")
+    if args.all and (args.t_end is not None or args.points is not None):
+        raise ProtocolError("--t-end and --points apply to one experiment, not to --all")
+    experiments = (
+        library_experiments()
+        if args.all
+        else [
+            experiment(
+                [parse_protocol(p) for p in args.protocol], t_end=args.t_end, points=args.points
+            )
+        ]
+    )
+    model = load_model(args.model)
+    files: list[str] = []
+    write_atomically(
+        args.out, lambda temporary: files.extend(write_omex(temporary, model, experiments))
+    )
+    data = Path(args.out).read_bytes()
+    if args.json:
+        summary = {
+            "format": "omex",
+            "path": args.out,
+            "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "experiments": [
+                {"name": e.name, "protocols": [str(p) for p in e.protocols], "t_end": e.t_end}
+                for e in experiments
+            ],
+            "files": files,
+        }
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
     return 0
 
 

@@ -69,6 +69,7 @@ COMMANDS: dict[str, tuple[list[str], list[str]]] = {
     ),
     "validate": (["validate", "--out", "{o}/card.json", "--no-progress"], ["card.json"]),
     "export": (["export", "qual", "--out", "{o}/model.xml"], ["model.xml"]),
+    "omex": (["export", "omex", "--protocol", "hiit", "--out", "{o}/hiit.omex"], ["hiit.omex"]),
     "graph": (["graph", "--plot", "{o}/graph.pdf"], ["graph.pdf"]),
     "report": (
         [
@@ -123,7 +124,7 @@ def test_every_file_is_written_under_a_temporary_name_then_renamed(
 
 
 @pytest.mark.parametrize(
-    "command", ["simulate", "knockout", "sensitivity", "validate", "export", "report"]
+    "command", ["simulate", "knockout", "sensitivity", "validate", "export", "omex", "report"]
 )
 def test_a_run_killed_before_its_result_appears_leaves_the_old_file_whole(
     command: str, tmp_path: Path
