@@ -25,6 +25,7 @@ from xml.sax.saxutils import escape
 from mbaxis.analysis.defaults import DEFAULT_READOUTS, PLOT_READOUTS
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.experiment_sbml import experiment_sbml
+from mbaxis.analysis.perturbations import Perturbation
 from mbaxis.analysis.protocols import (
     BOUT_PROTOCOLS,
     PROTOCOLS,
@@ -32,7 +33,8 @@ from mbaxis.analysis.protocols import (
     default_t_end,
     make_protocol,
 )
-from mbaxis.analysis.simulation import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE
+from mbaxis.analysis.simulation import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, Simulator
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
 
 __all__ = ["ARCHIVE_READOUTS", "ArchiveExperiment", "library_experiments", "write_omex"]
@@ -52,20 +54,39 @@ _REPOSITORY = "mbaxis, an open mechanistic model of the exercise muscle-brain ax
 
 @dataclass(frozen=True)
 class ArchiveExperiment:
-    """Protocols run at once from rest, recorded every ``(t_end / (points - 1))`` minutes."""
+    """Protocols run at once from rest (under perturbations, on a subject), recorded every
+    ``t_end / (points - 1)`` minutes."""
 
     protocols: tuple[Protocol, ...]
     t_end: float
     points: int
+    perturbations: tuple[Perturbation, ...] = ()
+    subject: Subject = REFERENCE_SUBJECT
 
     @property
     def name(self) -> str:
-        """A file-name-safe ID: the protocols' names, e.g. ``hiit_fasting``."""
-        return "_".join(p.name for p in self.protocols)
+        """A file-name-safe ID, e.g. ``hiit_fasting`` or ``aerobic__knockout_plasma__CTSB``."""
+        parts = ["_".join(p.name for p in self.protocols)]
+        parts += [f"{p.kind}_{p.target}" for p in self.perturbations]
+        parts += [f"{k}_{v}" for k, v in self.subject.differences().items()]
+        return re.sub(r"[^A-Za-z0-9_.-]+", "_", "__".join(parts))
+
+    def __str__(self) -> str:
+        text = " + ".join(map(str, self.protocols))
+        if self.perturbations:
+            text += " | " + ", ".join(map(str, self.perturbations))
+        if self.subject != REFERENCE_SUBJECT:
+            text += f" | {self.subject}"
+        return text
 
 
 def experiment(
-    protocols: Sequence[Protocol], *, t_end: float | None = None, points: int | None = None
+    protocols: Sequence[Protocol],
+    *,
+    t_end: float | None = None,
+    points: int | None = None,
+    perturbations: Sequence[Perturbation] = (),
+    subject: Subject = REFERENCE_SUBJECT,
 ) -> ArchiveExperiment:
     """An archive experiment with the simulator's defaults for the end and the output grid."""
     protocols = tuple(protocols) or (make_protocol("rest"),)
@@ -75,19 +96,21 @@ def experiment(
     count = points if points is not None else (int(end) + 1 if end <= 2000 else 2001)
     if count < 2:
         raise SimulationError(f"points must be at least 2; got {count}")
-    return ArchiveExperiment(protocols, end, count)
+    return ArchiveExperiment(protocols, end, count, tuple(perturbations), subject)
 
 
-def library_experiments() -> list[ArchiveExperiment]:
+def library_experiments(
+    perturbations: Sequence[Perturbation] = (), subject: Subject = REFERENCE_SUBJECT
+) -> list[ArchiveExperiment]:
     """Every protocol of the library at its defaults (training repeats the default bout)."""
     found = []
     for name in PROTOCOLS:
-        if name == "training":
-            found.append(
-                experiment([make_protocol(name, protocol=make_protocol(BOUT_PROTOCOLS[0]))])
-            )
-        else:
-            found.append(experiment([make_protocol(name)]))
+        protocol = (
+            make_protocol(name, protocol=make_protocol(BOUT_PROTOCOLS[0]))
+            if name == "training"
+            else make_protocol(name)
+        )
+        found.append(experiment([protocol], perturbations=perturbations, subject=subject))
     return found
 
 
@@ -134,7 +157,7 @@ def _sedml(experiment: ArchiveExperiment, model_file: str, targets: dict[str, st
     columns = {readout: generator(readout, target) for readout, target in targets.items()}
     report = document.createReport()
     report.setId("report")
-    report.setName(" + ".join(map(str, experiment.protocols)))
+    report.setName(str(experiment))
     for label, data in (("time", time), *columns.items()):
         dataset = report.createDataSet()
         dataset.setId(f"dataset_{label}")
@@ -143,7 +166,7 @@ def _sedml(experiment: ArchiveExperiment, model_file: str, targets: dict[str, st
     for readout, data in columns.items():
         plot = document.createPlot2D()
         plot.setId(f"plot_{readout}")
-        plot.setName(f"{readout} under {' + '.join(p.name for p in experiment.protocols)}")
+        plot.setName(f"{readout} under {experiment}")
         curve = plot.createCurve()
         curve.setId(f"curve_{readout}")
         curve.setName(readout)
@@ -196,15 +219,23 @@ def write_omex(
             f"two experiments would share the file names {', '.join(duplicated)}; "
             "give them in separate archives"
         )
+    moved = [e for e in experiments if e.perturbations or e.subject != REFERENCE_SUBJECT]
+    simulator = Simulator(model) if moved else None  # searches their resting states
     archive = libcombine.CombineArchive()
     locations: list[str] = []
     with tempfile.TemporaryDirectory() as folder:
         for entry in experiments:
             model_file = f"{entry.name}.xml"
             sedml_file = f"{entry.name}.sedml"
-            (Path(folder) / model_file).write_text(
-                experiment_sbml(model, entry.protocols, t_end=entry.t_end), encoding="utf-8"
+            sbml = experiment_sbml(
+                model,
+                entry.protocols,
+                t_end=entry.t_end,
+                perturbations=entry.perturbations,
+                subject=entry.subject,
+                simulator=simulator,
             )
+            (Path(folder) / model_file).write_text(sbml, encoding="utf-8")
             (Path(folder) / sedml_file).write_text(
                 _sedml(entry, model_file, targets), encoding="utf-8"
             )
@@ -249,9 +280,7 @@ def _description(model: Model, experiments: Sequence[ArchiveExperiment]) -> str:
         {ref for edge in model.interactions for ref in edge.references},
         key=lambda r: (r.split(":")[0], r),
     )
-    experiments_text = "; ".join(
-        f"{' + '.join(map(str, e.protocols))} for {e.t_end:g} min" for e in experiments
-    )
+    experiments_text = "; ".join(f"{e} for {e.t_end:g} min" for e in experiments)
     return re.sub(
         r"\s+",
         " ",
@@ -259,7 +288,8 @@ def _description(model: Model, experiments: Sequence[ArchiveExperiment]) -> str:
         {experiments_text}.
         Each model file is the mbaxis SBML with the protocol's input switches as events; each
         SED-ML file integrates it with CVODE (relative tolerance {RELATIVE_TOLERANCE:g},
-        absolute {ABSOLUTE_TOLERANCE:g}) from the resting state and reports
+        absolute {ABSOLUTE_TOLERANCE:g}) from the resting state (under the perturbations, on the
+        subject, as mbaxis computes it) and reports
         {", ".join(ARCHIVE_READOUTS)}. Licence: {_LICENCE}. The model's interactions cite
         {len(references)} references: {", ".join(references)}.""",
     ).strip()

@@ -11,8 +11,8 @@ rate follows the work rate as ``max(0, work rate - 1)``. Any SBML engine that ho
 then runs the experiment: roadrunner and tellurium agree with :meth:`Simulator.run` to about
 1e-12 (tested), COPASI to its own tolerance.
 
-What events cannot say is refused by name: perturbations and subjects change the resting
-state the run starts from, which needs the steady-state search of the simulator.
+Perturbations and subjects change parameters and the resting state a run starts from; the
+simulator searches that state (events cannot) and it is written as the initial amounts.
 """
 
 from __future__ import annotations
@@ -25,10 +25,20 @@ import libsbml
 from mbaxis.analysis.defaults import CAPACITY, SUPRAMAXIMAL, WORK_RATE
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import model_sbml
+from mbaxis.analysis.perturbations import Perturbation, apply_perturbations
 from mbaxis.analysis.protocols import Protocol, default_t_end, make_protocol, schedule
+from mbaxis.analysis.simulation import VANISHING, Simulator
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
+from mbaxis.network.units import UNITS
 
 __all__ = ["experiment_sbml", "roadrunner_for"]
+
+
+def _number(value: float) -> float:
+    """``value``, or 0 below :data:`VANISHING`: SBML writers drop subnormal numbers, and no
+    quantity of the model means anything there."""
+    return value if abs(value) >= VANISHING else 0.0
 
 
 def _formula(text: str, where: str) -> libsbml.ASTNode:
@@ -39,12 +49,22 @@ def _formula(text: str, where: str) -> libsbml.ASTNode:
 
 
 def experiment_sbml(
-    model: Model, protocols: Sequence[Protocol], *, t_end: float | None = None
+    model: Model,
+    protocols: Sequence[Protocol],
+    *,
+    t_end: float | None = None,
+    perturbations: Sequence[Perturbation] = (),
+    subject: Subject = REFERENCE_SUBJECT,
+    simulator: Simulator | None = None,
 ) -> str:
     """The SBML of ``model`` with ``protocols`` run from t = 0 as events.
 
     ``t_end`` (default: :func:`~mbaxis.analysis.protocols.default_t_end`) only bounds the
-    switches written; events after it would never fire in a run that ends there.
+    switches written; events after it would never fire in a run that ends there. With
+    ``perturbations`` or another ``subject``, the parameters they change take their values and
+    the species start from the resting state the simulator computes under them
+    (:meth:`~mbaxis.analysis.simulation.Simulator.starting_point`; ``simulator`` reuses a
+    compiled one); perturbations of inputs scale or fix the values the events assign.
 
     Raises
     ------
@@ -55,8 +75,19 @@ def experiment_sbml(
     protocols = list(protocols) or [make_protocol("rest")]
     t_end = default_t_end(protocols) if t_end is None else float(t_end)
     segments = schedule(protocols, t_end)
+    effect = apply_perturbations(model, perturbations)
     document = libsbml.readSBMLFromString(model_sbml(model))
     sbml_model = document.getModel()
+    capacity = sbml_model.getSpecies(CAPACITY)
+    # an absolute intensity is relative to the reference subject's capacity, as in the tables
+    rest_capacity = (
+        f"{capacity.getInitialAmount()!r} {capacity.getSubstanceUnits()}" if capacity else ""
+    )
+    start = {s.id: s.resting_level for s in model.states}
+    if perturbations or subject != REFERENCE_SUBJECT:
+        start = _start_where_the_simulator_does(
+            sbml_model, simulator or Simulator(model), perturbations, subject
+        )
     inputs = {s.id: s for s in model.inputs}
     names = list(segments[0].inputs)
     for name in names:
@@ -65,33 +96,61 @@ def experiment_sbml(
                 f"the model has no input '{name}', which the protocols "
                 f"[{', '.join(map(str, protocols))}] set; its inputs: {', '.join(inputs)}"
             )
+    # inputs no protocol sets hold their resting value all run; a perturbation may fix it
+    # (the supramaximal rate then follows a fixed work rate)
+    for name, fixed in effect.input_fixed.items():
+        if name not in names:
+            sbml_model.getParameter(name).setValue(_number(fixed))
+    if WORK_RATE in effect.input_fixed and WORK_RATE not in names and SUPRAMAXIMAL in inputs:
+        excess = max(0.0, effect.input_fixed[WORK_RATE] - 1.0)
+        supramaximal = effect.input_fixed.get(
+            SUPRAMAXIMAL, excess * effect.input_scale.get(SUPRAMAXIMAL, 1.0)
+        )
+        sbml_model.getParameter(SUPRAMAXIMAL).setValue(_number(supramaximal))
     derived = WORK_RATE in names and SUPRAMAXIMAL in inputs and SUPRAMAXIMAL not in names
     units = {
         name: sbml_model.getParameter(name).getUnits()
         for name in (*names, SUPRAMAXIMAL)
         if sbml_model.getParameter(name) is not None
     }
-    capacity = sbml_model.getSpecies(CAPACITY)
 
     def value(name: str, number: float, absolute: bool) -> str:
-        literal = f"{number!r} {units[name]}"
-        if not absolute:
-            return literal
-        if capacity is None:
-            raise SimulationError(
-                f"an intensity given with absolute=true needs the model's aerobic capacity "
-                f"'{CAPACITY}', which this model does not hold"
-            )
-        rest = f"{capacity.getInitialAmount()!r} {capacity.getSubstanceUnits()}"
-        return f"{literal} / ({CAPACITY} / {rest})"
+        if name in effect.input_fixed:  # a knocked-out or clamped input
+            return f"{_number(effect.input_fixed[name])!r} {units[name]}"
+        literal = f"{_number(number)!r} {units[name]}"
+        if absolute:
+            if capacity is None:
+                raise SimulationError(
+                    f"an intensity given with absolute=true needs the model's aerobic capacity "
+                    f"'{CAPACITY}', which this model does not hold"
+                )
+            literal = f"{literal} / ({CAPACITY} / {rest_capacity})"
+        scale = effect.input_scale.get(name, 1.0)
+        return literal if scale == 1.0 else f"({literal}) * {_number(scale)!r} dimensionless"
 
+    # species that rest at 0 (the drugs), or start far below their level (knocked out or
+    # down), decay towards the floating-point floor, where CVODE's first step after an event
+    # fails; every event sets them to 0 below VANISHING, as the simulator does between stretches
+    cleared = {
+        s.id: UNITS[s.unit].sbml_id
+        for s in model.states
+        if s.resting_level == 0.0 or start[s.id] < 1e-3 * s.resting_level
+    }
     for number, segment in enumerate(segments):
         assignments: dict[str, Any] = {
             name: value(name, segment.inputs[name], name in segment.absolute) for name in names
         }
         if derived:
             unit = units[SUPRAMAXIMAL]
-            assignments[SUPRAMAXIMAL] = f"max(0 {unit}, {assignments[WORK_RATE]} - 1 {unit})"
+            above = f"max(0 {unit}, {assignments[WORK_RATE]} - 1 {unit})"
+            scale = effect.input_scale.get(SUPRAMAXIMAL, 1.0)
+            assignments[SUPRAMAXIMAL] = (
+                f"{_number(effect.input_fixed[SUPRAMAXIMAL])!r} {unit}"
+                if SUPRAMAXIMAL in effect.input_fixed
+                else above
+                if scale == 1.0
+                else f"{above} * {_number(scale)!r} dimensionless"
+            )
         if number == 0:
             for name, text in assignments.items():
                 initial = sbml_model.createInitialAssignment()
@@ -110,8 +169,42 @@ def experiment_sbml(
             assignment = event.createEventAssignment()
             assignment.setVariable(name)
             assignment.setMath(_formula(text, f"{name} in {event.getId()}"))
-    sbml_model.setName(f"{sbml_model.getName()}: {' + '.join(map(str, protocols))}")
+        for name, unit in cleared.items():  # the simulator's flush between stretches
+            assignment = event.createEventAssignment()
+            assignment.setVariable(name)
+            text = f"piecewise(0 {unit}, abs({name}) < {VANISHING!r} {unit}, {name})"
+            assignment.setMath(_formula(text, f"{name} in {event.getId()}"))
+    described = " + ".join(map(str, protocols))
+    if perturbations:
+        described += " | " + ", ".join(map(str, perturbations))
+    if subject != REFERENCE_SUBJECT:
+        described += f" | {subject}"
+    sbml_model.setName(f"{sbml_model.getName()}: {described}")
     return str(libsbml.writeSBMLToString(document))
+
+
+def _start_where_the_simulator_does(
+    sbml_model: libsbml.Model,
+    simulator: Simulator,
+    perturbations: Sequence[Perturbation],
+    subject: Subject,
+) -> dict[str, float]:
+    """Parameter values and initial amounts of the resting state under the perturbations, on
+    the subject (the simulator searches it; events cannot); returns that state."""
+    parameters, state = simulator.starting_point(perturbations, subject)
+    for name, number in parameters.items():
+        parameter = sbml_model.getParameter(name)
+        if parameter is None or sbml_model.getAssignmentRule(name) is not None:
+            raise SimulationError(f"the SBML has no settable parameter '{name}' to perturb")
+        parameter.setValue(_number(number))
+    for species_id, amount in state.items():
+        species = sbml_model.getSpecies(str(species_id))
+        if species.isSetInitialConcentration():
+            size = sbml_model.getCompartment(species.getCompartment()).getSize()
+            species.setInitialConcentration(_number(float(amount) / size))
+        else:
+            species.setInitialAmount(_number(float(amount)))
+    return {str(name): float(amount) for name, amount in state.items()}
 
 
 def roadrunner_for(
@@ -119,6 +212,8 @@ def roadrunner_for(
     protocols: Sequence[Protocol],
     *,
     t_end: float | None = None,
+    perturbations: Sequence[Perturbation] = (),
+    subject: Subject = REFERENCE_SUBJECT,
     rtol: float = 1e-8,
     atol: float = 1e-12,
 ) -> Any:
@@ -130,7 +225,11 @@ def roadrunner_for(
     """
     import roadrunner
 
-    runner = roadrunner.RoadRunner(experiment_sbml(model, protocols, t_end=t_end))
+    runner = roadrunner.RoadRunner(
+        experiment_sbml(
+            model, protocols, t_end=t_end, perturbations=perturbations, subject=subject
+        )
+    )
     runner.integrator.relative_tolerance = rtol
     runner.integrator.absolute_tolerance = atol
     runner.integrator.setValue("maximum_num_steps", 200000)

@@ -397,6 +397,23 @@ class Simulator:
         prepared = self._prepare(tuple(perturbations), self._checked_overrides(parameters), subject)
         return pd.Series(prepared.state, index=self.states, name="rest")
 
+    def starting_point(
+        self,
+        perturbations: Sequence[Perturbation] = (),
+        subject: Subject = REFERENCE_SUBJECT,
+    ) -> tuple[dict[str, float], pd.Series]:
+        """What another engine needs to start a run where this simulator does: the value of
+        every parameter that ``perturbations`` and ``subject`` change (hooks, kinetic
+        parameters, half-lives), and the resting state they lead to."""
+        prepared = self._prepare(tuple(perturbations), (), subject)
+        changed = {
+            self._parameter_ids[i]: float(prepared.parameters[i])
+            for i in self._settable
+            if prepared.parameters[i] != self._defaults[i]
+            and self._parameter_ids[i] not in self.inputs
+        }
+        return changed, pd.Series(prepared.state, index=self.states, name="rest")
+
     def _prepare(
         self,
         perturbations: tuple[Perturbation, ...],

@@ -81,6 +81,14 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--all", action="store_true", help="omex: one experiment per protocol of the library"
     )
+    export.add_argument(
+        "--perturb",
+        action="append",
+        default=[],
+        metavar="SPEC",
+        help="omex: a perturbation of every experiment, e.g. 'knockout(plasma__CTSB)'",
+    )
+    export.add_argument("--subject", metavar="SPEC", help="omex: who the experiments are done on")
     export.add_argument("--t-end", type=float, metavar="MIN", help="omex: end of the run")
     export.add_argument("--points", type=int, metavar="N", help="omex: number of output times")
     export.add_argument(
@@ -659,10 +667,17 @@ def _export_command(args: argparse.Namespace) -> int:
 
     if args.format == "omex":
         return _export_omex(args)
-    if args.protocol or args.all or args.t_end is not None or args.points is not None:
+    if (
+        args.protocol
+        or args.all
+        or args.perturb
+        or args.subject
+        or args.t_end is not None
+        or args.points is not None
+    ):
         raise ProtocolError(
-            f"--protocol, --all, --t-end and --points describe experiments: they apply to "
-            f"'export omex', not to '{args.format}'"
+            f"--protocol, --all, --perturb, --subject, --t-end and --points describe "
+            f"experiments: they apply to 'export omex', not to '{args.format}'"
         )
     text = export(load_model(args.model), args.format)
     if args.out:
@@ -687,6 +702,7 @@ def _export_command(args: argparse.Namespace) -> int:
 def _export_omex(args: argparse.Namespace) -> int:
     from mbaxis.analysis.archive import experiment, library_experiments, write_omex
     from mbaxis.analysis.errors import ProtocolError
+    from mbaxis.analysis.perturbations import parse_perturbation
     from mbaxis.analysis.protocols import parse_protocol
     from mbaxis.files import write_atomically
     from mbaxis.network import load_model
@@ -697,12 +713,18 @@ def _export_omex(args: argparse.Namespace) -> int:
         raise ProtocolError("export omex needs --protocol P (repeatable) or --all, not both")
     if args.all and (args.t_end is not None or args.points is not None):
         raise ProtocolError("--t-end and --points apply to one experiment, not to --all")
+    perturbations = [parse_perturbation(p) for p in args.perturb]
+    subject = _subject(args)
     experiments = (
-        library_experiments()
+        library_experiments(perturbations, subject)
         if args.all
         else [
             experiment(
-                [parse_protocol(p) for p in args.protocol], t_end=args.t_end, points=args.points
+                [parse_protocol(p) for p in args.protocol],
+                t_end=args.t_end,
+                points=args.points,
+                perturbations=perturbations,
+                subject=subject,
             )
         ]
     )
@@ -719,7 +741,13 @@ def _export_omex(args: argparse.Namespace) -> int:
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
             "experiments": [
-                {"name": e.name, "protocols": [str(p) for p in e.protocols], "t_end": e.t_end}
+                {
+                    "name": e.name,
+                    "protocols": [str(p) for p in e.protocols],
+                    "perturbations": [str(p) for p in e.perturbations],
+                    "subject": e.subject.to_mapping(),
+                    "t_end": e.t_end,
+                }
                 for e in experiments
             ],
             "files": files,

@@ -18,8 +18,10 @@ from tellurium.sedml.tesedml import executeCombineArchive
 
 from mbaxis.analysis.archive import ARCHIVE_READOUTS, library_experiments
 from mbaxis.analysis.experiment_sbml import roadrunner_for
+from mbaxis.analysis.perturbations import parse_perturbation
 from mbaxis.analysis.protocols import PROTOCOLS, parse_protocol
 from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.subjects import parse_subject
 from mbaxis.cli import main
 from mbaxis.network import Model
 
@@ -164,3 +166,33 @@ def test_experiment_options_are_refused_for_the_model_formats(
 ) -> None:
     assert main(["export", "sbml", "--protocol", "hiit"]) == 2
     assert "apply to 'export omex', not to 'sbml'" in capsys.readouterr().err
+
+
+def test_an_archive_carries_perturbations_and_a_subject(tmp_path: Path, model: Model) -> None:
+    """A knock-out on an older woman: the archive starts from the resting state mbaxis computes
+    under them, and tellurium reproduces the run."""
+    path = tmp_path / "knockout.omex"
+    arguments = [
+        "export", "omex", "--protocol", "aerobic(duration_min=40,intensity=0.7)",
+        "--perturb", "knockout(plasma__CTSB)",
+        "--perturb", "knockdown(muscle__work_rate,fraction=0.2)",
+        "--subject", "subject(sex=female,age=62)", "--out", str(path),
+    ]  # fmt: skip
+    assert main(arguments) == 0
+    (result,) = executeCombineArchive(str(path), createOutputs=False).values()
+    generators = result["dataGenerators"]
+    times = np.asarray(generators["data_time"]).ravel()
+    ours = Simulator(model).run(
+        [parse_protocol("aerobic(duration_min=40,intensity=0.7)")],
+        [parse_perturbation("knockout(plasma__CTSB)"),
+         parse_perturbation("knockdown(muscle__work_rate,fraction=0.2)")],
+        subject=parse_subject("subject(sex=female,age=62)"),
+        times=times,
+    )  # fmt: skip
+    for readout in ARCHIVE_READOUTS:
+        theirs = np.asarray(generators[f"data_{readout}"]).ravel()
+        assert _relative(theirs, ours[readout].loc[times].to_numpy()) <= 1e-6, readout
+    reference = Simulator(model).run(
+        [parse_protocol("aerobic(duration_min=40,intensity=0.7)")], times=times
+    )
+    assert not np.allclose(ours["serum__BDNF"], reference["serum__BDNF"])  # they matter

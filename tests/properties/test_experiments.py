@@ -327,18 +327,27 @@ def test_output_times_outside_the_run_are_a_named_error() -> None:
 
 
 @budget(15)
-@given(protocol_mixes(most=2))
-def test_the_protocol_as_sbml_events_runs_as_the_simulator_does(protocols: list[Protocol]) -> None:
-    """The archive's model (issue #15): events written from the same schedule, run by plain
-    roadrunner, give the simulator's numbers."""
+@given(experiments)
+def test_the_experiment_as_sbml_events_runs_as_the_simulator_does(
+    experiment: tuple[list[Protocol], list[Perturbation], Subject],
+) -> None:
+    """The archive's model (issue #15): events written from the same schedule, parameters and
+    resting state of the perturbations and subject, run by plain roadrunner, give the
+    simulator's numbers."""
+    protocols, perturbations, subject = experiment
+    assume(_meaningful(protocols, perturbations))
     t_end = default_t_end(protocols)
     times = np.linspace(0.0, t_end, 101)
-    runner = roadrunner_for(MODEL, protocols, t_end=t_end)
+    runner = roadrunner_for(
+        MODEL, protocols, t_end=t_end, perturbations=perturbations, subject=subject
+    )
     runner.timeCourseSelections = ["time", *REST.index]
     theirs = np.asarray(runner.simulate(0.0, t_end, 101))[:, 1:]
-    ours = SIMULATOR.run(protocols, t_end=t_end, times=times)[list(REST.index)].loc[times]
+    ours = SIMULATOR.run(protocols, perturbations, subject=subject, t_end=t_end, times=times)
+    ours = ours[list(REST.index)].loc[times]
     values = ours.to_numpy()
-    # relative to the value, or to a millionth of the column's peak for a drug cleared to 0
-    scale = np.maximum(np.abs(values), 1e-6 * np.abs(values).max(axis=0) + 1e-12)
+    # relative to the value, or to a thousandth of the column's peak for a drug being cleared
+    # (its tail between doses differs by CVODE's own error, which is not the events' doing)
+    scale = np.maximum(np.abs(values), 1e-3 * np.abs(values).max(axis=0) + 1e-12)
     worst = np.abs(theirs - values) / scale
     assert worst.max() <= 1e-6, REST.index[worst.max(axis=0).argmax()]
