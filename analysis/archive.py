@@ -33,6 +33,7 @@ from mbaxis.analysis.protocols import (
     default_t_end,
     make_protocol,
 )
+from mbaxis.analysis.scenarios import Experiment
 from mbaxis.analysis.simulation import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, Simulator
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
@@ -72,12 +73,7 @@ class ArchiveExperiment:
         return re.sub(r"[^A-Za-z0-9_.-]+", "_", "__".join(parts))
 
     def __str__(self) -> str:
-        text = " + ".join(map(str, self.protocols))
-        if self.perturbations:
-            text += " | " + ", ".join(map(str, self.perturbations))
-        if self.subject != REFERENCE_SUBJECT:
-            text += f" | {self.subject}"
-        return text
+        return str(Experiment(self.protocols, self.perturbations, self.subject))
 
 
 def experiment(

@@ -27,6 +27,7 @@ from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import model_sbml
 from mbaxis.analysis.perturbations import Perturbation, apply_perturbations
 from mbaxis.analysis.protocols import Protocol, default_t_end, make_protocol, schedule
+from mbaxis.analysis.scenarios import Experiment
 from mbaxis.analysis.simulation import VANISHING, Simulator
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
@@ -174,11 +175,7 @@ def experiment_sbml(
             assignment.setVariable(name)
             text = f"piecewise(0 {unit}, abs({name}) < {VANISHING!r} {unit}, {name})"
             assignment.setMath(_formula(text, f"{name} in {event.getId()}"))
-    described = " + ".join(map(str, protocols))
-    if perturbations:
-        described += " | " + ", ".join(map(str, perturbations))
-    if subject != REFERENCE_SUBJECT:
-        described += f" | {subject}"
+    described = Experiment(tuple(protocols), tuple(perturbations), subject)
     sbml_model.setName(f"{sbml_model.getName()}: {described}")
     return str(libsbml.writeSBMLToString(document))
 

@@ -13,6 +13,7 @@ of one process) share one swap.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import os
@@ -68,6 +69,7 @@ def native_output_to_logging() -> Iterator[None]:
                 sys.stderr.flush()
             if _sink is None:  # kept open for the life of the process, reused by every run
                 _sink = tempfile.TemporaryFile()  # noqa: SIM115
+                atexit.register(_sink.close)
             _saved = os.dup(2)
             os.dup2(_sink.fileno(), 2)
         _depth += 1
