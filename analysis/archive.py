@@ -34,7 +34,12 @@ from mbaxis.analysis.protocols import (
     make_protocol,
 )
 from mbaxis.analysis.scenarios import Experiment
-from mbaxis.analysis.simulation import ABSOLUTE_TOLERANCE, RELATIVE_TOLERANCE, Simulator
+from mbaxis.analysis.simulation import (
+    ABSOLUTE_TOLERANCE,
+    RELATIVE_TOLERANCE,
+    Simulator,
+    output_points,
+)
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
 
@@ -89,9 +94,7 @@ def experiment(
     end = default_t_end(protocols) if t_end is None else float(t_end)
     if not end > 0:
         raise SimulationError(f"t_end must be positive; got {end}")
-    count = points if points is not None else (int(end) + 1 if end <= 2000 else 2001)
-    if count < 2:
-        raise SimulationError(f"points must be at least 2; got {count}")
+    count = output_points(end, points)
     return ArchiveExperiment(protocols, end, count, tuple(perturbations), subject)
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "RELATIVE_TOLERANCE",
     "Simulator",
     "SimulatorSettings",
+    "output_points",
     "simulate",
 ]
 
@@ -58,12 +59,18 @@ VANISHING = 1e-100
 PREPARED_CACHE = 512
 
 
-def _output_grid(t_end: float, points: int | None) -> np.ndarray:
+def output_points(t_end: float, points: int | None = None) -> int:
+    """How many output times a run to ``t_end`` records: ``points``, or one a minute up to
+    2001 (the default of every run, and of the archives' time courses)."""
     if points is None:
         points = int(t_end) + 1 if t_end <= 2000 else 2001
     if points < 2:
         raise SimulationError(f"points must be at least 2; got {points}")
-    return np.linspace(0.0, t_end, points)
+    return points
+
+
+def _output_grid(t_end: float, points: int | None) -> np.ndarray:
+    return np.linspace(0.0, t_end, output_points(t_end, points))
 
 
 def _checked_times(times: Sequence[float], t_end: float) -> np.ndarray:

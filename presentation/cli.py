@@ -733,8 +733,8 @@ def _export_omex(args: argparse.Namespace) -> int:
     write_atomically(
         args.out, lambda temporary: files.extend(write_omex(temporary, model, experiments))
     )
-    data = Path(args.out).read_bytes()
     if args.json:
+        data = Path(args.out).read_bytes()
         summary = {
             "format": "omex",
             "path": args.out,
