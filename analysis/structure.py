@@ -3,16 +3,17 @@
 - **Graph**: knocking out X changes Y in the direction opposite to the sign of the paths
   from X to Y (all paths +: decrease; all -: increase; both: ``ambiguous``; none:
   ``no_change``). Blocking an edge A -> B acts through the paths that use that edge.
-- **Logical model**: the SBML-qual reading of the same graph (:mod:`sbml.qual`): a node is
-  active when any activator is active and no inhibitor is. Levels are updated synchronously
-  from all-inactive, first with every input off (rest) and then with the protocol's inputs
-  on, until a fixed point or a cycle; a node's level is its mean over the cycle. The call
-  compares the readout's level with and without the knock-out.
+- **Logical model**: the multi-valued logical model read off the rate laws
+  (:mod:`network.logical`; exported as SBML-qual by :mod:`sbml.qual`). From rest, with the
+  protocol's inputs switched on, the model settles into a stable state; the call compares the
+  readout's level in that state with and without the knock-out (or blocked edge). The states
+  are computed here or by AEON from the SBML-qual (:mod:`analysis.logical_states`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Protocol as _Interface
 
 import networkx as nx
 import pandas as pd
@@ -20,9 +21,23 @@ import pandas as pd
 from mbaxis.analysis.knockout import records
 from mbaxis.analysis.perturbations import Perturbation
 from mbaxis.analysis.protocols import Protocol
-from mbaxis.network import EdgeId, IdentifierError, Model, signed_paths, to_digraph
+from mbaxis.network import (
+    EdgeId,
+    IdentifierError,
+    Model,
+    logical_model,
+    signed_paths,
+    to_digraph,
+)
 
-__all__ = ["agreement", "concordance", "graph_prediction", "logical_levels", "logical_prediction"]
+__all__ = [
+    "active_inputs",
+    "agreement",
+    "concordance",
+    "graph_prediction",
+    "logical_engine",
+    "logical_prediction",
+]
 
 
 def _removed(graph: nx.DiGraph, perturbation: Perturbation) -> tuple[str, int, str | None]:
@@ -59,82 +74,85 @@ def graph_prediction(graph: nx.DiGraph, perturbation: Perturbation, readout: str
     return "ambiguous"
 
 
-def logical_levels(
-    graph: nx.DiGraph,
-    active_inputs: Iterable[str],
-    knocked_out: Iterable[str] = (),
-    blocked_edges: Iterable[tuple[str, str]] = (),
-    max_steps: int = 200,
-) -> dict[str, float]:
-    """Stable levels (0 to 1; cycle means) of every node under the logical rule."""
-    knocked = set(knocked_out)
-    blocked = set(blocked_edges)
-    inputs = {n for n, kind in graph.nodes(data="kind") if kind == "input"}
-    regulators = {
-        node: [
-            (s, int(graph.edges[s, node]["sign"]))
-            for s in graph.predecessors(node)
-            if (s, node) not in blocked
-        ]
-        for node in graph.nodes
-    }
+class _Levels(_Interface):
+    """Anything that gives the stable levels of the logical model under an experiment."""
 
-    def step(state: dict[str, int]) -> dict[str, int]:
-        new = {}
-        for node in graph.nodes:
-            if node in knocked:
-                new[node] = 0
-            elif node in inputs or not regulators[node]:
-                new[node] = state[node]
-            else:
-                activators = [s for s, sign in regulators[node] if sign > 0]
-                inhibitors = [s for s, sign in regulators[node] if sign < 0]
-                on = any(state[s] for s in activators) if activators else True
-                new[node] = int(on and not any(state[s] for s in inhibitors))
-        return new
+    def stable_levels(
+        self,
+        active_inputs: Iterable[str] = (),
+        knocked_out: Iterable[str] = (),
+        blocked: Iterable[str] = (),
+    ) -> dict[str, int]: ...
 
-    def settle(state: dict[str, int]) -> list[dict[str, int]]:
-        seen: list[dict[str, int]] = []
-        for _ in range(max_steps):
-            if state in seen:
-                return seen[seen.index(state) :]
-            seen.append(state)
-            state = step(state)
-        return [state]
 
-    state = dict.fromkeys(graph.nodes, 0)
-    rest = settle(state)[-1]
-    stimulated = {**rest, **{n: int(n in set(active_inputs)) for n in inputs}}
-    cycle = settle(stimulated)
-    return {node: sum(s[node] for s in cycle) / len(cycle) for node in graph.nodes}
+def logical_engine(model: Model, engine: str = "python") -> _Levels:
+    """The logical model of ``model``, evaluated here (``python``) or by AEON (``aeon``)."""
+    if engine == "python":
+        return logical_model(model)
+    if engine == "aeon":
+        from mbaxis.analysis.logical_states import LogicalStates
+
+        return LogicalStates(model)
+    raise ValueError(f"unknown logical engine '{engine}'; expected 'python' or 'aeon'")
+
+
+def active_inputs(protocol: Protocol) -> set[str]:
+    """The inputs ``protocol`` switches on at some time."""
+    return {name for i in protocol.intervals() for name, v in i.inputs.items() if v > 0}
 
 
 def logical_prediction(
-    graph: nx.DiGraph, protocol: Protocol, perturbation: Perturbation, readout: str
+    model: Model,
+    levels: _Levels,
+    protocol: Protocol,
+    perturbation: Perturbation,
+    readout: str,
+    control: dict[str, int] | None = None,
 ) -> str:
-    """The call the logical model predicts for ``readout`` under ``protocol``."""
-    active = {name for i in protocol.intervals() for name, v in i.inputs.items() if v > 0}
-    control = logical_levels(graph, active)
-    edge = perturbation.target
-    if isinstance(edge, EdgeId):
-        perturbed = logical_levels(graph, active, blocked_edges=[(edge.source, edge.target)])
-    else:
-        perturbed = logical_levels(graph, active, knocked_out=[edge])
-    if perturbed[readout] > control[readout]:
+    """The call the logical model predicts for ``readout`` under ``protocol``.
+
+    The readout's stable level with the knock-out (or blocked edge) against the control's,
+    both reached from rest with the protocol's inputs on.
+    """
+    active = active_inputs(protocol)
+    control = control if control is not None else levels.stable_levels(active)
+    perturbed = _perturbed_levels(model, levels, active, perturbation)
+    return _logical_call(control[readout], perturbed[readout])
+
+
+def _perturbed_levels(
+    model: Model, levels: _Levels, active: set[str], perturbation: Perturbation
+) -> dict[str, int]:
+    target = perturbation.target
+    if isinstance(target, EdgeId):
+        edge = model.get_interaction(target.source, target.target).id
+        return levels.stable_levels(active, blocked=[edge])
+    return levels.stable_levels(active, knocked_out=[target])
+
+
+def _logical_call(control: int, perturbed: int) -> str:
+    if perturbed > control:
         return "increase"
-    if perturbed[readout] < control[readout]:
+    if perturbed < control:
         return "decrease"
     return "no_change"
 
 
-def concordance(model: Model, scan: pd.DataFrame, protocol: Protocol) -> pd.DataFrame:
+def concordance(
+    model: Model, scan: pd.DataFrame, protocol: Protocol, engine: str = "python"
+) -> pd.DataFrame:
     """ODE, graph and logical calls side by side for every single knock-out of ``scan``.
 
     Columns: ``perturbation``, ``readout``, ``ode``, ``graph``, ``logical``,
     ``graph_agrees``, ``logical_agrees``, and ``paths`` (the signed paths that explain the
-    graph's call, for reading disagreements).
+    graph's call, for reading disagreements). ``engine`` computes the logical model's stable
+    states here (``python``) or with AEON (``aeon``); both give the same states (tested).
     """
     graph = to_digraph(model)
+    levels = logical_engine(model, engine)
+    active = active_inputs(protocol)
+    control = levels.stable_levels(active)
+    perturbed: dict[str, dict[str, int]] = {}  # one stable state per knock-out, all readouts
     rows = []
     for row in records(scan[scan["perturbations"].map(len) == 1]):
         label, readout, call = str(row["perturbations"][0]), str(row["readout"]), row["call"]
@@ -150,7 +168,9 @@ def concordance(model: Model, scan: pd.DataFrame, protocol: Protocol) -> pd.Data
             else []
         )
         predicted_graph = graph_prediction(graph, perturbation, readout)
-        predicted_logic = logical_prediction(graph, protocol, perturbation, readout)
+        if label not in perturbed:
+            perturbed[label] = _perturbed_levels(model, levels, active, perturbation)
+        predicted_logic = _logical_call(control[readout], perturbed[label][readout])
         rows.append(
             {
                 "perturbation": label,
@@ -169,5 +189,11 @@ def concordance(model: Model, scan: pd.DataFrame, protocol: Protocol) -> pd.Data
 def agreement(
     table: pd.DataFrame, columns: Sequence[str] = ("graph", "logical")
 ) -> dict[str, float]:
-    """Fraction of rows where each structural prediction matches the ODE call."""
-    return {c: float(table[f"{c}_agrees"].mean()) if len(table) else float("nan") for c in columns}
+    """Fraction of rows where each structural prediction matches the ODE call.
+
+    Rows whose ODE run failed (call ``error``) have no call to agree with and are left out.
+    """
+    called = table[table["ode"] != "error"]
+    return {
+        c: float(called[f"{c}_agrees"].mean()) if len(called) else float("nan") for c in columns
+    }

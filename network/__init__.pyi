@@ -24,6 +24,13 @@ from .graph import (
     signed_paths as signed_paths,
     to_digraph as to_digraph,
 )
+from .logical import (
+    LEVELS as LEVELS,
+    STEP as STEP,
+    Contribution as Contribution,
+    LogicalModel as LogicalModel,
+    logical_model as logical_model,
+)
 from .model import Compartment as Compartment, Model as Model
 from .naming import EdgeId as EdgeId
 from .schema import (

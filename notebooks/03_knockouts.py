@@ -37,3 +37,18 @@ ax = plot_epistasis(epistasis(double, "brain__BDNF_mRNA"))
 table = concordance(model, scan, exercise)
 print(agreement(table))
 table[~table["graph_agrees"]].head(10)
+
+# %% [markdown]
+# The logical model is also a file other tools load. AEON, a logical-model library, reads its
+# Boolean SBML-qual and finds the stable state each experiment reaches; here the levels (steps of
+# 5% from rest) of the BDNF readouts with pCREB knocked out, against the same run without.
+
+# %%
+from mbaxis.analysis.logical_states import LogicalStates, aeon_version
+
+states = LogicalStates(model)
+readouts = ["brain__pCREB", "brain__BDNF_mRNA", "brain__mBDNF", "serum__BDNF"]
+control = states.stable_levels(["muscle__work_rate"])
+knocked = states.stable_levels(["muscle__work_rate"], knocked_out=["brain__pCREB"])
+print(f"AEON {aeon_version()}")
+{r: (control[r], knocked[r]) for r in readouts}

@@ -16,9 +16,11 @@ from .exporters import (
 )
 from .graphml import write_graphml as write_graphml
 from .qual import (
-    logical_rule as logical_rule,
+    bit_id as bit_id,
+    qual_boolean_document as qual_boolean_document,
     qual_document as qual_document,
     write_qual as write_qual,
+    write_qual_boolean as write_qual_boolean,
 )
 from .reader import read_sbml as read_sbml, read_sbml_string as read_sbml_string
 from .validation import read_document as read_document, validate_document as validate_document

@@ -22,6 +22,7 @@ __all__ = ["COMMITTED_FILES", "FORMATS", "build_models", "export", "models_folde
 _WRITERS: dict[str, tuple[str, str]] = {
     "sbml": ("mbaxis.sbml.core", "write_sbml"),
     "qual": ("mbaxis.sbml.qual", "write_qual"),
+    "qual-boolean": ("mbaxis.sbml.qual", "write_qual_boolean"),
     "antimony": ("mbaxis.sbml.antimony_export", "write_antimony"),
     "graphml": ("mbaxis.sbml.graphml", "write_graphml"),
 }
@@ -32,6 +33,7 @@ FORMATS = tuple(_WRITERS)
 COMMITTED_FILES = {
     "sbml": "mbaxis.xml",
     "qual": "mbaxis_qual.xml",
+    "qual-boolean": "mbaxis_qual_boolean.xml",
     "antimony": "mbaxis.ant",
     "graphml": "mbaxis.graphml",
 }
@@ -48,7 +50,7 @@ def export(model: Model, format: str) -> str:
     >>> export(load_model(), "xlsx")
     Traceback (most recent call last):
     ...
-    mbaxis.sbml.errors.SBMLError: unknown export format 'xlsx'; formats: sbml, qual, ...
+    mbaxis.sbml.errors.SBMLError: unknown export format 'xlsx'; formats: sbml, ...
     """
     if format not in _WRITERS:
         raise SBMLError(f"unknown export format '{format}'; formats: {', '.join(FORMATS)}")

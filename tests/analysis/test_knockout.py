@@ -21,7 +21,7 @@ from mbaxis.analysis.knockout import epistasis, influence_matrix, knockout_scan,
 from mbaxis.analysis.perturbations import Perturbation
 from mbaxis.analysis.protocols import make_protocol
 from mbaxis.analysis.simulation import Simulator
-from mbaxis.analysis.structure import concordance, graph_prediction, logical_levels
+from mbaxis.analysis.structure import concordance, graph_prediction
 from mbaxis.cli import main
 from mbaxis.network import EdgeId, Model
 
@@ -104,21 +104,6 @@ def test_graph_prediction_on_a_toy_graph() -> None:
     assert graph_prediction(graph, Perturbation("knockout", "d"), "a") == "no_change"
     blocked = Perturbation("inhibit", EdgeId("a", "c"), 1.0)
     assert graph_prediction(graph, blocked, "c") == "increase"
-
-
-def test_logical_levels_follow_the_sign_rule() -> None:
-    graph = nx.DiGraph()
-    graph.add_node("u", kind="input")
-    graph.add_edge("u", "x", sign=1)
-    graph.add_edge("x", "y", sign=1)
-    graph.add_edge("i", "y", sign=-1)
-    graph.add_edge("u", "i", sign=1)
-    for node in ("x", "y", "i"):
-        graph.nodes[node]["kind"] = "protein"
-    assert logical_levels(graph, [])["x"] == 0
-    on = logical_levels(graph, ["u"])
-    assert on["x"] == 1 and on["i"] == 1 and on["y"] == 0  # the inhibitor wins
-    assert logical_levels(graph, ["u"], blocked_edges=[("i", "y")])["y"] == 1
 
 
 def test_concordance_lists_every_single_knockout(model: Model, exercise_rise: pd.DataFrame) -> None:

@@ -10,12 +10,12 @@ import networkx as nx
 import pytest
 
 from mbaxis.cli import main
-from mbaxis.network import Model
+from mbaxis.network import LEVELS, Model
 from mbaxis.sbml import (
     COMMITTED_FILES,
     FORMATS,
+    bit_id,
     build_models,
-    logical_rule,
     models_folder,
     read_sbml,
     read_sbml_string,
@@ -37,7 +37,7 @@ def test_committed_files_are_fresh(tmp_path: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("kind", ["sbml", "qual"])
+@pytest.mark.parametrize("kind", ["sbml", "qual", "qual-boolean"])
 def test_committed_sbml_has_no_errors_and_no_warnings(kind: str) -> None:
     document = libsbml.readSBMLFromFile(str(_committed(kind)))
     assert document.getNumErrors() == 0
@@ -126,16 +126,36 @@ def test_antimony_text_loads_back(model: Model) -> None:
     assert document.getModel().getNumReactions() == committed.getModel().getNumReactions()
 
 
-def test_qual_has_one_transition_per_regulated_node_with_the_sign_rule(model: Model) -> None:
+def test_qual_is_multi_valued_with_transitions_that_read_at_most_two_species(
+    model: Model,
+) -> None:
     document = libsbml.readSBMLFromFile(str(_committed("qual")))  # keep: owns the plugin
     plugin = document.getModel().getPlugin("qual")
-    assert plugin.getNumQualitativeSpecies() == len(model.species)
+    levels = {s.getId(): s.getMaxLevel() for s in plugin.getListOfQualitativeSpecies()}
+    for row in model.species:
+        assert levels[row.id] == (1 if row.kind == "input" else 2 * LEVELS), row.id
     regulated = {edge.target for edge in model.interactions}
-    assert plugin.getNumTransitions() == len(regulated)
-    hdac = plugin.getTransition("tr_brain__HDAC")
-    rule = libsbml.formulaToL3String(hdac.getFunctionTerm(0).getMath())
-    assert rule == "!(plasma__BHB >= 1)"
-    assert logical_rule(["a"], []) == "(a >= 1)"
+    outputs = {t.getOutput(0).getQualitativeSpecies() for t in plugin.getListOfTransitions()}
+    assert regulated <= outputs
+    assert outputs - regulated == {s for s in levels if "__sum" in s}  # only partial sums
+    for transition in plugin.getListOfTransitions():
+        assert 1 <= transition.getNumInputs() <= 2, transition.getId()
+
+
+def test_boolean_qual_encodes_every_level_as_a_bit(model: Model) -> None:
+    multi = libsbml.readSBMLFromFile(str(_committed("qual")))  # keep: owns the plugin
+    boolean = libsbml.readSBMLFromFile(str(_committed("qual-boolean")))
+    levels = {
+        s.getId(): s.getMaxLevel()
+        for s in multi.getModel().getPlugin("qual").getListOfQualitativeSpecies()
+    }
+    bits = {s.getId() for s in boolean.getModel().getPlugin("qual").getListOfQualitativeSpecies()}
+    expected = {
+        species if top == 1 else bit_id(species, level)
+        for species, top in levels.items()
+        for level in range(1, top + 1)
+    }
+    assert bits == expected
 
 
 def test_reading_back_a_model_read_from_sbml_string_equals_the_tables(model: Model) -> None:
