@@ -71,6 +71,8 @@ def to_digraph(model: Model) -> nx.DiGraph:
         # networkx orders edges by node adjacency; this keeps the table order for from_digraph
         interaction_order=[edge.id for edge in model.interactions],
         subject_changes=list(model.subject_changes),
+        taxa=list(model.taxa),
+        processes=list(model.processes),
     )
     for item in model.species:
         graph.add_node(item.id, **item.model_dump())
@@ -135,6 +137,8 @@ def from_digraph(graph: nx.DiGraph) -> Model:
         interactions=tuple(interactions),
         parameters=tuple(parameters),
         subject_changes=tuple(graph.graph.get("subject_changes", ())),
+        taxa=tuple(graph.graph.get("taxa", ())),
+        processes=tuple(graph.graph.get("processes", ())),
         source=graph.graph.get("source", "graph"),
     )
 
@@ -201,4 +205,3 @@ def _path_sign(graph: nx.DiGraph, path: list[str] | tuple[str, ...]) -> int:
     for a, b in pairwise(path):
         sign *= int(graph.edges[a, b]["sign"])
     return sign
-

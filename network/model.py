@@ -45,6 +45,10 @@ class Model:
     interactions: tuple[InteractionRow, ...]
     parameters: tuple[ParameterRow, ...]
     subject_changes: tuple[SubjectRow, ...] = ()
+    #: The organisms the model describes (``taxonomy:`` CURIEs, NCBI Taxonomy).
+    taxa: tuple[str, ...] = ()
+    #: The biological processes the model describes (``go:GO:`` CURIEs).
+    processes: tuple[str, ...] = ()
     source: str = field(default="model", compare=False)
     _species_index: dict[str, SpeciesRow] = field(init=False, repr=False, compare=False)
     _edge_index: dict[tuple[str, str], InteractionRow] = field(

@@ -168,6 +168,9 @@ def build_model(
                 "outputs and the equations are in minutes; half-lives may use any time unit)",
             )
         )
+    curies = {
+        key: _curie_list(names["manifest"], info, key, problems) for key in ("taxa", "processes")
+    }
     compartments = read_compartments(names["manifest"], manifest, problems)
     species_rows = validate_rows(names["species"], species, SPECIES_COLUMNS, SpeciesRow, problems)
     interaction_rows = validate_rows(
@@ -200,8 +203,25 @@ def build_model(
         interactions=tuple(row for _, row in interaction_rows),
         parameters=tuple(row for _, row in parameter_rows),
         subject_changes=tuple(row for _, row in subject_rows),
+        taxa=curies["taxa"],
+        processes=curies["processes"],
         source=source,
     )
+
+
+def _curie_list(
+    file: str, info: Mapping[str, Any], key: str, problems: list[Problem]
+) -> tuple[str, ...]:
+    """``model.<key>`` of the manifest: a list of ``prefix:id`` CURIEs (empty if absent)."""
+    value = info.get(key, [])
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and ":" in v.strip(":") for v in value
+    ):
+        problems.append(
+            Problem(file, None, f"model.{key}", None, f"expected a list of CURIEs; got {value!r}")
+        )
+        return ()
+    return tuple(value)
 
 
 def _read_manifest(path: Path, problems: list[Problem]) -> dict[str, Any] | None:

@@ -28,11 +28,13 @@ from mbaxis.sbml.libsbml_calls import check
 from mbaxis.sbml.math import to_math_ast
 from mbaxis.sbml.units import add_unit_definition, species_units
 
-__all__ = ["HISTORY_DATE", "sbml_document", "set_model_history", "write_sbml"]
+__all__ = ["HISTORY_DATE", "model_notes", "sbml_document", "set_model_history", "write_sbml"]
 
 #: Creation and modification date written into the model history (fixed: reproducible files).
 HISTORY_DATE = "2026-01-01T00:00:00Z"
 
+_SBO_MODEL = "SBO:0000293"  # non-spatial continuous framework
+_SBO_RULE = "SBO:0000064"  # mathematical expression
 _SBO_COMPARTMENT = "SBO:0000290"  # physical compartment
 _SBO_REACTION = {
     "synthesis": "SBO:0000393",  # production
@@ -120,14 +122,45 @@ def _append_annotation(item: libsbml.SBase, xml: str) -> None:
     check(item.appendAnnotation(xml), f"annotate '{item.getId()}'")
 
 
+def model_notes(model: Model) -> list[str]:
+    """The model's description for curators: the tables' description first, then how it works.
+
+    The first paragraph is the tables' ``description`` (the reader reads it back); the others
+    are generated from the model, so a rebuilt file is identical.
+    """
+    inputs = ", ".join(s.id for s in model.inputs)
+    observables = ", ".join(s.id for s in model.observables)
+    return [
+        model.description,
+        f"{len(model.states)} species, {len(model.interactions)} interactions; every species X "
+        "follows the turnover (indirect-response) rule, in its simplest form "
+        "dX/dt = k_X X_0 prod_e R_e - k_X X, with "
+        "regulation terms R_e that equal 1 at rest (Dayneka, Garg and Jusko 1993, "
+        "DOI:10.1007/BF01061691), so the resting levels of the tables are the steady state. "
+        "Concentrations are in the units of the tables (mM, pg/mL, ng/mL, ...), time in minutes.",
+        "Inputs are parameters that rest at 0 and that exercise and the other protocols switch "
+        f"on: {inputs}. The COMBINE archives written by 'mbaxis export omex' carry each protocol "
+        "as SBML events and its time course as SED-ML. Observables (assignment rules): "
+        f"{observables}.",
+        "Evidence: every regulated reaction names its papers (bqmodel:isDescribedBy) and its "
+        "evidence in its notes; every parameter its value's source in the mbaxis annotation. "
+        f"Generated from the mbaxis tables, version {model.version}, by "
+        "'python -m mbaxis.sbml build'. Licence: MIT.",
+    ]
+
+
 def sbml_document(model: Model, equations: Equations | None = None) -> libsbml.SBMLDocument:
     """Build the SBML L3V2 core document of ``model`` (see the module docstring)."""
     equations = equations or build_equations(model)
     document = libsbml.SBMLDocument(3, 2)
     sbml_model = document.createModel()
-    _set_common(sbml_model, model.name, "model", name=f"{model.name} {model.version}")
-    check(sbml_model.setNotes(xhtml_notes([model.description])), "set model notes")
+    _set_common(sbml_model, model.name, "model", f"{model.name} {model.version}", _SBO_MODEL)
+    check(sbml_model.setNotes(xhtml_notes(model_notes(model))), "set model notes")
     set_model_history(sbml_model)
+    _add_cv_terms(sbml_model, [curie_to_uri(t) for t in model.taxa], libsbml.BQB_HAS_TAXON, False)
+    _add_cv_terms(
+        sbml_model, [curie_to_uri(p) for p in model.processes], libsbml.BQB_IS_VERSION_OF, False
+    )
 
     check(sbml_model.setTimeUnits(add_unit_definition(sbml_model, "min")), "set time units")
     check(sbml_model.setExtentUnits("dimensionless"), "set extent units")
@@ -172,9 +205,7 @@ def sbml_document(model: Model, equations: Equations | None = None) -> libsbml.S
                         "references": "; ".join(edge.references),
                         "organism": edge.organism,
                         "evidence": edge.evidence,
-                        **(
-                            {"evidence_level": edge.evidence_level} if edge.evidence_level else {}
-                        ),
+                        **({"evidence_level": edge.evidence_level} if edge.evidence_level else {}),
                     },
                     declare=False,
                 )
@@ -324,6 +355,7 @@ def _add_observable(sbml_model: libsbml.Model, row: SpeciesRow, equations: Equat
     _append_annotation(item, _species_annotation(row))
     _add_cv_terms(item, [curie_to_uri(c) for c in row.identifiers], libsbml.BQB_IS, False)
     rule = sbml_model.createAssignmentRule()
+    check(rule.setSBOTerm(_SBO_RULE), f"set SBO term of the rule for '{row.id}'")
     check(rule.setVariable(row.id), f"set variable of the rule for '{row.id}'")
     check(
         rule.setMath(to_math_ast(equations.observables[row.id], f"observable '{row.id}'")),

@@ -89,6 +89,29 @@ def _notes_text(item: libsbml.SBase) -> str:
     return " ".join(" ".join(root.itertext()).split())
 
 
+def _first_paragraph(item: libsbml.SBase) -> str:
+    notes = item.getNotesString()
+    if not notes:
+        return ""
+    root = ElementTree.fromstring(notes)
+    first = root.find(".//{http://www.w3.org/1999/xhtml}p")
+    return " ".join(" ".join((first if first is not None else root).itertext()).split())
+
+
+def _resources(item: libsbml.SBase, qualifier: int) -> list[str]:
+    """The CURIEs of ``item``'s biological annotations with ``qualifier``."""
+    curies: list[str] = []
+    for i in range(item.getNumCVTerms()):
+        term = item.getCVTerm(i)
+        if (
+            term.getQualifierType() == libsbml.BIOLOGICAL_QUALIFIER
+            and term.getBiologicalQualifierType() == qualifier
+        ):
+            resources = term.getResources()
+            curies.extend(uri_to_curie(resources.getValue(j)) for j in range(resources.getLength()))
+    return curies
+
+
 def _number(value: float) -> str:
     return repr(float(value))
 
@@ -103,7 +126,10 @@ def _model_from_document(document: libsbml.SBMLDocument, where: str) -> Model:
         "model": {
             "name": sbml_model.getId(),
             "version": _attributes(model_node).get("version", "0"),
-            "description": _notes_text(sbml_model),
+            # the first paragraph; the others are generated (sbml.core.model_notes)
+            "description": _first_paragraph(sbml_model),
+            "taxa": _resources(sbml_model, libsbml.BQB_HAS_TAXON),
+            "processes": _resources(sbml_model, libsbml.BQB_IS_VERSION_OF),
         },
         "compartments": {},
     }

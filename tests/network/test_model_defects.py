@@ -322,6 +322,19 @@ def test_manifest_time_unit_is_read(model_copy: Path) -> None:
         load_model(model_copy)
 
 
+def test_manifest_taxa_must_be_a_list_of_curies(model_copy: Path) -> None:
+    path = model_copy / "model.toml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace('taxa = ["taxonomy:9606"]', 'taxa = "9606"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ModelDataError,
+        match=r"model\.toml, column 'model\.taxa': expected a list of CURIEs; got '9606'",
+    ):
+        load_model(model_copy)
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
