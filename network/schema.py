@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from mbaxis.network.naming import parameter_id
 from mbaxis.network.units import parse_unit
@@ -159,7 +159,8 @@ REFERENCE_AGE = 25.0
 #: How a subject row changes the model:
 #:
 #: - ``synthesis_scale``: multiplies all production of a state species (``target``);
-#: - ``activity``: multiplies the effect of an interaction (``target``, an interaction ID);
+#: - ``activity``: multiplies the effect of an interaction (``target``, an interaction ID; 0
+#:   when the interaction is absent in that subject);
 #: - ``parameter``: sets a kinetic parameter or a half-life (``target``, a parameter ID such
 #:   as ``exercise_lactate__emax`` or ``plasma__GH__half_life``) to ``factor``;
 #: - ``parameter_scale``: multiplies such a parameter by ``factor`` (after any ``parameter`` row).
@@ -341,7 +342,11 @@ class SubjectRow(_Row):
 
     @field_validator("factor")
     @classmethod
-    def _positive(cls, value: float) -> float:
-        if not value > 0:
-            raise ValueError(f"factor {value:g} is not positive")
+    def _positive(cls, value: float, info: ValidationInfo) -> float:
+        # An interaction can be absent in a subject (activity 0); nothing else can be zero.
+        absent_edge = info.data.get("change") == "activity" and value == 0
+        if not (value > 0 or absent_edge):
+            raise ValueError(
+                f"factor {value:g} is not positive (only an activity may be 0: edge absent)"
+            )
         return value

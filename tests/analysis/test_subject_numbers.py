@@ -29,6 +29,15 @@ def _at_rest(subject: str) -> pd.Series:
     return course.iloc[0]
 
 
+def test_heavy_resistance_exercise_raises_testosterone_in_men_not_in_women() -> None:
+    """Kraemer 1991 (DOI:10.1055/s-2007-1024673): the same sessions, a rise in men only."""
+    session = [parse_protocol("resistance(duration_min=40,load=0.75)")]
+    for subject, rises in (("subject()", True), ("subject(sex=female)", False)):
+        course = _simulator().run(session, subject=parse_subject(subject), t_end=60)
+        change = course["plasma__testosterone"].max() / course["plasma__testosterone"].iloc[0] - 1
+        assert bool(change > 0.05) is rises, (subject, change)
+
+
 def test_women_rest_at_the_published_sex_hormone_levels() -> None:
     women = _at_rest("subject(sex=female)")
     # total testosterone 0.52-1.60 nmol/L in normally cycling women (J Sex Med 2011)

@@ -352,6 +352,7 @@ def test_manifest_taxa_must_be_a_list_of_curies(model_copy: Path) -> None:
             r"'body__VO2max' is not an interaction, which a 'activity' change needs",
         ),
         ({"change": "double"}, r"column 'change'"),
+        ({"factor": "0"}, r"factor 0 is not positive \(only an activity may be 0: edge absent\)"),
     ],
 )
 def test_bad_subject_rows_are_named(
