@@ -37,7 +37,7 @@ from mbaxis.analysis.structure import agreement, concordance
 from mbaxis.analysis.validation import Scorecard, validate
 from mbaxis.files import write_atomically, write_text_atomically
 from mbaxis.interactive import network_html
-from mbaxis.network import Model, load_model, to_digraph
+from mbaxis.network import Model, load_model, logical_model, to_digraph
 from mbaxis.plots import (
     plot_epistasis,
     plot_importance_on_graph,
@@ -320,6 +320,16 @@ def _knockouts(
         f"({shares['graph']:.0%} agree) and the logical model "
         f"({shares['logical']:.0%} agree); disagreements with the paths that explain "
         "them",
+    )
+    logical = logical_model(model)
+    levels = {name: logical.stable_levels([name]) for name in logical.inputs}
+    states = pd.DataFrame(levels).loc[list(logical.nodes)]
+    report.table(
+        "logical_states",
+        states.reset_index(names="node"),
+        "Stable levels of the logical model (steps of 5% from rest; -6 absent, +6 six steps or "
+        "more) with each input switched on alone, as AEON computes them from "
+        "mbaxis_qual_boolean.xml (tests/analysis/test_logical_states.py)",
     )
     influence = influence_matrix(model, protocol, jobs=settings.jobs)
     ranking = pd.DataFrame(

@@ -48,6 +48,7 @@ def test_tables_and_model_files(report: tuple[Path, dict]) -> None:
         "knockouts",
         "epistasis",
         "concordance",
+        "logical_states",
         "influence",
         "local_sensitivity",
         "sobol",
