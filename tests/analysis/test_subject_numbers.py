@@ -38,6 +38,26 @@ def test_heavy_resistance_exercise_raises_testosterone_in_men_not_in_women() -> 
         assert bool(change > 0.05) is rises, (subject, change)
 
 
+def _cortisol_response(protocol: str, subject: str) -> float:
+    course = _simulator().run([parse_protocol(protocol)], subject=parse_subject(subject), t_end=120)
+    return float(course["plasma__cortisol"].max() - course["plasma__cortisol"].iloc[0])
+
+
+def test_women_have_the_smaller_cortisol_response_to_stress_not_to_exercise() -> None:
+    """Kirschbaum 1992 (Psychosom Med): 1.5- to 2-fold higher in men after public speaking and
+    mental arithmetic; very similar in both sexes after cycling to exhaustion."""
+    stress = "stress(duration_min=20,intensity=0.5)"
+    ratio = _cortisol_response(stress, "subject(sex=female)") / _cortisol_response(
+        stress, "subject()"
+    )
+    assert 1 / 2 <= ratio <= 1 / 1.5
+    exhausting = "aerobic(duration_min=20,intensity=1.0)"
+    ratio = _cortisol_response(exhausting, "subject(sex=female)") / _cortisol_response(
+        exhausting, "subject()"
+    )
+    assert ratio == pytest.approx(1.0, abs=0.15)
+
+
 def test_women_rest_at_the_published_sex_hormone_levels() -> None:
     women = _at_rest("subject(sex=female)")
     # total testosterone 0.52-1.60 nmol/L in normally cycling women (J Sex Med 2011)
