@@ -16,7 +16,8 @@ $(BIN)/python:
 # so mypy, pytest and import-linter see exactly what users import; edits show at once, and adding
 # or removing a file (which changes its folder) reinstalls. setuptools announces strict mode with
 # a warning on every install; it is the mode we chose, so that one message is silenced.
-PACKAGE_DIRS := presentation network network/data sbml sbml/models analysis analysis/data
+PACKAGE_DIRS := presentation network network/data sbml sbml/models analysis analysis/data \
+	analysis/data/calibration analysis/calibration
 INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet --config-settings editable_mode=strict -e
 
 $(VENV)/.installed: pyproject.toml $(PACKAGE_DIRS) | $(BIN)/python

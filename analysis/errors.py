@@ -5,6 +5,7 @@ from __future__ import annotations
 from mbaxis.network.errors import ModelError
 
 __all__ = [
+    "CalibrationError",
     "PerturbationError",
     "ProtocolError",
     "ScenarioError",
@@ -32,3 +33,8 @@ class ScenarioError(ModelError, ValueError):
 
 class SubjectError(ModelError, ValueError):
     """An unknown subject key or value, or a subject the model cannot represent yet."""
+
+
+class CalibrationError(ModelError, ValueError):
+    """A calibration problem that cannot be used: a malformed PEtab table, a condition without an
+    experiment, a dataset without its source; the message names the file, row and column."""
