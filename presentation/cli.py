@@ -256,6 +256,34 @@ def _build_parser() -> argparse.ArgumentParser:
     sense.add_argument("--json", action="store_true", help="print the result as JSON")
     sense.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
+    calibrate = commands.add_parser(
+        "calibrate",
+        help="fit parameters to published time courses (a PEtab problem) with profiles",
+    )
+    calibrate.add_argument(
+        "--problem",
+        metavar="PATH",
+        help="the PEtab problem's YAML file or its folder (default: the bundled problem)",
+    )
+    calibrate.add_argument("--starts", type=int, default=100, help="multi-start fits (default 100)")
+    calibrate.add_argument("--seed", type=int, default=0, help="seed of the start points")
+    calibrate.add_argument(
+        "--max-iterations",
+        type=int,
+        default=50,
+        metavar="N",
+        help="Jacobian evaluations per start (default 50)",
+    )
+    calibrate.add_argument(
+        "--no-profiles", action="store_true", help="skip the profile likelihoods (no intervals)"
+    )
+    calibrate.add_argument(
+        "--jobs", type=int, default=None, help="worker processes (default: all cores)"
+    )
+    calibrate.add_argument("--out", metavar="DIR", help="write tables and plots of the fit here")
+    calibrate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    calibrate.add_argument("--no-progress", action="store_true", help="hide the progress bars")
+
     main_job = commands.add_parser(
         "report", help="the main job: every figure, table and model file, and report.html"
     )
@@ -757,6 +785,61 @@ def _export_omex(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calibrate_command(args: argparse.Namespace) -> int:
+    import time
+
+    from mbaxis.analysis.calibration import Objective, bundled_problem_path, load_problem
+    from mbaxis.analysis.calibration.fitting import fit, profile, unprofiled
+    from mbaxis.analysis.errors import CalibrationError
+    from mbaxis.analysis.executor import cpu_count
+    from mbaxis.calibration import calibration_summary, write_calibration
+    from mbaxis.network import load_model
+
+    for flag, value in (("--starts", args.starts), ("--max-iterations", args.max_iterations)):
+        if value < 1:
+            raise CalibrationError(f"{flag} must be at least 1; got {value}")
+    model = load_model(args.model)
+    path = Path(args.problem) if args.problem else bundled_problem_path()
+    if path.is_dir():
+        path = path / "problem.yaml"
+    problem = load_problem(path, model)
+    jobs = args.jobs if args.jobs is not None else cpu_count()
+    started = time.perf_counter()
+    result = fit(
+        problem,
+        model,
+        starts=args.starts,
+        seed=args.seed,
+        jobs=jobs,
+        max_iterations=args.max_iterations,
+        progress=not args.no_progress and not args.json,
+    )
+    estimates = (
+        unprofiled(result)
+        if args.no_profiles
+        else profile(result, model, jobs=jobs, progress=not args.no_progress and not args.json)
+    )
+    summary = calibration_summary(result, estimates, time.perf_counter() - started)
+    if args.out:
+        write_calibration(args.out, result, estimates, Objective(problem, model), summary)
+    if args.json:
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    else:
+        print(
+            f"{summary['points']} points in {summary['datasets']} datasets of "
+            f"{summary['studies']} studies; best objective {summary['best_objective']:.4g} "
+            f"({summary['converged_starts']} of {summary['starts']} starts reach it)"
+        )
+        for row in summary["parameters"]:
+            verdict = "identifiable" if row["identifiable"] else "not identifiable"
+            print(
+                f"  {row['id']:40s} {row['value']:10.4g}  95% [{row['lower']:.4g}, "
+                f"{row['upper']:.4g}]  {verdict}"
+            )
+    return 0
+
+
 _COMMANDS = {
     "graph": _graph_command,
     "export": _export_command,
@@ -765,6 +848,7 @@ _COMMANDS = {
     "validate": _validate_command,
     "sensitivity": _sensitivity_command,
     "report": _report_command,
+    "calibrate": _calibrate_command,
 }
 
 

@@ -38,6 +38,7 @@ __all__ = [
     "Start",
     "fit",
     "profile",
+    "unprofiled",
 ]
 
 #: The level of the profile-likelihood intervals.
@@ -214,6 +215,24 @@ def fit(
         )
     runs.sort(key=lambda s: (s.cost, s.index))
     return CalibrationResult(problem, tuple(runs), seed)
+
+
+def unprofiled(result: CalibrationResult) -> tuple[ParameterEstimate, ...]:
+    """The best fit's values without intervals (the bounds stand in; nothing is called
+    identifiable), for fits run without profiles."""
+    problem = result.problem
+    return tuple(
+        ParameterEstimate(
+            id=name,
+            value=float(10.0 ** result.best.x[index]),
+            lower=float(problem.lower[index]),
+            upper=float(problem.upper[index]),
+            bound_low=float(problem.lower[index]),
+            bound_high=float(problem.upper[index]),
+            identifiable=False,
+        )
+        for index, name in enumerate(problem.estimated)
+    )
 
 
 def _interval(
