@@ -18,11 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mbaxis.analysis.calibration.problem import (
-    SCALE_PREFIX,
-    bundled_problem_path,
-    observable_id,
-)
+from mbaxis.analysis.calibration.problem import SCALE_PREFIX, observable_id
 from mbaxis.analysis.errors import CalibrationError, ProtocolError, SubjectError
 from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.subjects import parse_subject
@@ -30,7 +26,7 @@ from mbaxis.network import Model
 from mbaxis.network.errors import EncodingError
 from mbaxis.network.tables import read_utf8
 
-__all__ = ["POINT_COLUMNS", "build_problem", "problem_files"]
+__all__ = ["POINT_COLUMNS", "build_problem", "problem_files", "problem_folder"]
 
 POINT_COLUMNS = (
     "study",
@@ -299,9 +295,14 @@ def problem_files(folder: Path, model: Model) -> dict[str, str]:
     }
 
 
+def problem_folder() -> Path:
+    """The source folder of the bundled problem (``analysis/data/calibration``)."""
+    return Path(__file__).resolve().parent.parent / "data" / "calibration"  # not a link tree
+
+
 def build_problem(model: Model, folder: Path | None = None) -> list[Path]:
     """Write the generated tables of the problem in ``folder`` (the bundled one by default)."""
-    folder = folder or bundled_problem_path().parent
+    folder = folder or problem_folder()
     written = []
     for name, text in problem_files(folder, model).items():
         path = folder / name
