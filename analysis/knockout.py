@@ -29,6 +29,7 @@ from mbaxis.network.naming import EdgeId
 
 __all__ = [
     "LOG2_FLOOR",
+    "change_call",
     "epistasis",
     "influence_matrix",
     "knockout_scan",
@@ -59,7 +60,8 @@ def knockout_targets(model: Model, targets: str = "nodes") -> list[Perturbation]
     raise ScenarioError(f"targets must be 'nodes' or 'edges'; got '{targets}'")
 
 
-def _call(relative_change: float, threshold: float) -> str:
+def change_call(relative_change: float, threshold: float) -> str:
+    """``increase``, ``decrease`` or ``no_change`` beyond ``threshold``; ``error`` for NaN."""
     if math.isnan(relative_change):
         return "error"
     if relative_change > threshold:
@@ -146,7 +148,7 @@ def knockout_scan(
     floor = LOG2_FLOOR * scale.where(scale > 0, 1e-12)
     ratio = (table["value"] + floor) / (table["control"] + floor)
     table["log2_ratio"] = np.log2(ratio.where(ratio > 0))
-    table["call"] = [_call(c, threshold) for c in table["relative_change"].fillna(math.nan)]
+    table["call"] = [change_call(c, threshold) for c in table["relative_change"].fillna(math.nan)]
     table = table[
         [
             "perturbations",

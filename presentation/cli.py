@@ -130,6 +130,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", metavar="FILE.csv", help="write the time course as CSV")
     run.add_argument("--plot", metavar="FILE.png", help="draw the readouts over time")
     run.add_argument("--json", action="store_true", help="print a JSON summary")
+    _ensemble_option(run)
 
     knockout = commands.add_parser(
         "knockout", help="knock out every node (or block every edge), alone or in pairs"
@@ -170,6 +171,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     knockout.add_argument("--plot", metavar="FILE", help="draw the knock-out heatmap")
     knockout.add_argument("--json", action="store_true", help="print the result as JSON")
+    _ensemble_option(knockout)
     knockout.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     check = commands.add_parser(
@@ -211,6 +213,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--resume", action="store_true", help="continue an interrupted null model (needs --out)"
     )
     check.add_argument("--json", action="store_true", help="print the scorecard as JSON")
+    _ensemble_option(check)
     check.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
     sense = commands.add_parser(
@@ -312,6 +315,15 @@ def _subject_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _ensemble_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ensemble",
+        metavar="FILE.csv",
+        help="run every member of a parameter ensemble (CONTRACT section 7) and report how the "
+        "answer spreads",
+    )
+
+
 def _subject(args: argparse.Namespace) -> Subject:
     from mbaxis.analysis.subjects import REFERENCE_SUBJECT, parse_subject
 
@@ -332,6 +344,8 @@ def _simulate_command(args: argparse.Namespace) -> int:
     for readout in args.readout:
         model.get_species(readout)  # unknown IDs fail here, with the valid ones listed
     subject = _subject(args)
+    if args.ensemble:
+        return _simulate_ensemble(args, model, protocols, perturbations, subject)
     course = simulate(
         model, protocols, perturbations, subject=subject, t_end=args.t_end, points=args.points
     )
@@ -364,6 +378,75 @@ def _simulate_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     elif not args.out and not args.plot:
         print(course.to_csv(index_label="time"), end="")
+    return 0
+
+
+def _simulate_ensemble(
+    args: argparse.Namespace,
+    model: Any,
+    protocols: list[Any],
+    perturbations: list[Any],
+    subject: Subject,
+) -> int:
+    from tqdm import tqdm
+
+    from mbaxis.analysis.ensembles import load_ensemble, simulate_ensemble
+    from mbaxis.files import write_atomically
+    from mbaxis.plots import plot_ensemble_timecourse
+
+    ensemble = load_ensemble(args.ensemble, model)
+    with tqdm(total=len(ensemble), desc="members", unit="run", disable=args.json or None) as bar:
+        bands = simulate_ensemble(
+            model,
+            ensemble,
+            protocols,
+            perturbations,
+            subject=subject,
+            t_end=args.t_end,
+            points=args.points,
+            progress=bar.update,
+        )
+    pairs: list[tuple[str, str]] = [(str(c[0]), str(c[1])) for c in bands.columns.to_list()]
+    flat = bands.copy()
+    flat.columns = [name if stat == "median" else f"{name}__{stat}" for name, stat in pairs]
+    if args.out:
+        write_atomically(args.out, lambda tmp: flat.to_csv(tmp, index_label="time"))
+    if args.plot:
+        readouts = args.readout or list(PLOT_READOUTS)
+        _save_figure(
+            args.plot, (10, 5.5), lambda ax: plot_ensemble_timecourse(bands, readouts, ax=ax)
+        )
+    if args.json:
+        names = list(dict.fromkeys(name for name, _ in pairs))
+        readouts = args.readout or names
+        summary: dict[str, Any] = {
+            "protocols": [p.to_mapping() for p in protocols],
+            "perturbations": [p.to_mapping() for p in perturbations],
+            "ensemble": {"file": args.ensemble, "members": len(ensemble)},
+            "t_end": float(bands.index[-1]),
+            "points": len(bands),
+            "out": args.out,
+            "readouts": {},
+        }
+        for r in readouts:
+            median = bands[(r, "median")]
+            peak = median.idxmax()
+            summary["readouts"][r] = {
+                "unit": bands.attrs["units"][r],
+                "start": float(median.iloc[0]),
+                "max": float(median.max()),
+                "time_of_max": float(peak),
+                "band_at_max": [float(bands[(r, "p05")][peak]), float(bands[(r, "p95")][peak])],
+                "final": float(median.iloc[-1]),
+                "final_band": [
+                    float(bands[(r, "p05")].iloc[-1]),
+                    float(bands[(r, "p95")].iloc[-1]),
+                ],
+            }
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    elif not args.out and not args.plot:
+        print(flat.to_csv(index_label="time"), end="")
     return 0
 
 
@@ -512,6 +595,21 @@ def _validate_command(args: argparse.Namespace) -> int:
             print(f"mbaxis validate: {result.error} (counted as a miss)", file=sys.stderr)
     data = card.to_json()
     data["observations"] = files
+    if args.ensemble:
+        from mbaxis.analysis.ensembles import load_ensemble, validate_ensemble
+
+        spread = validate_ensemble(
+            model,
+            observations,
+            load_ensemble(args.ensemble, model),
+            threshold=args.threshold,
+            jobs=args.jobs,
+            progress=not args.no_progress,
+        )
+        fraction = dict(zip(spread["id"], spread["fraction_ok"], strict=True))
+        for row in data["results"]:
+            row["ensemble_fraction_ok"] = fraction.get(row["id"])
+        data["ensemble"] = {"file": args.ensemble, **spread.attrs}
     if args.out:
         write_text_atomically(args.out, json.dumps(data, indent=1) + "\n")
         if checkpoint is not None:
@@ -521,6 +619,12 @@ def _validate_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     _print_scorecard(card)
+    if "ensemble" in data:
+        block = data["ensemble"]
+        print(
+            f"ensemble of {block['members']} members: accuracy {block['accuracy_median']:.1%} "
+            f"(5-95%: {block['accuracy_p05']:.1%} to {block['accuracy_p95']:.1%})"
+        )
     for result in card.results:
         if not result.ok:
             print(
@@ -605,12 +709,18 @@ def _knockout_command(args: argparse.Namespace) -> int:
         resume=args.resume,
         progress=not args.no_progress,
     )
+    agreement = _knockout_agreement(args, model, protocol, scan)
     result = {
         "protocol": str(protocol),
         "statistic": args.statistic,
         "window": args.window,
         "threshold": args.threshold,
         "targets": "edges" if args.edges else "nodes",
+        **(
+            {"ensemble": {"file": args.ensemble, "members": agreement.attrs["members"]}}
+            if agreement is not None
+            else {}
+        ),
         "rows": [
             {
                 "perturbations": list(row["perturbations"]),
@@ -621,6 +731,7 @@ def _knockout_command(args: argparse.Namespace) -> int:
                 "log2_ratio": _finite(row["log2_ratio"]),
                 "call": row["call"],
                 **({"error": row["error"]} if row["error"] else {}),
+                **_ensemble_columns(agreement, row),
             }
             for row in records(scan)
         ],
@@ -630,6 +741,15 @@ def _knockout_command(args: argparse.Namespace) -> int:
             write_text_atomically(args.out, json.dumps(result, indent=1) + "\n")
         else:
             table = scan.assign(perturbations=scan["perturbations"].map(" + ".join))
+            if agreement is not None:
+                table = table.merge(
+                    agreement[
+                        ["perturbations", "readout", "agreement", "majority_call",
+                         "majority_fraction", "median_relative_change"]
+                    ],
+                    on=["perturbations", "readout"],
+                    how="left",
+                )  # fmt: skip
             write_atomically(args.out, lambda tmp: table.to_csv(tmp, index=False))
         if checkpoint is not None:
             checkpoint.unlink(missing_ok=True)
@@ -643,6 +763,51 @@ def _knockout_command(args: argparse.Namespace) -> int:
         counts = scan["call"].value_counts().to_dict()
         print(f"{len(scan)} rows under {protocol} ({args.statistic}): {counts}")
     return 0
+
+
+def _knockout_agreement(args: argparse.Namespace, model: Any, protocol: Any, scan: Any) -> Any:
+    """With --ensemble: how many members agree with each call of the tables (else None)."""
+    if not args.ensemble:
+        return None
+    from mbaxis.analysis.ensembles import knockout_ensemble, load_ensemble
+    from mbaxis.analysis.errors import ProtocolError
+
+    if args.double:
+        raise ProtocolError("--ensemble runs single knock-outs; drop --double")
+    ensemble = load_ensemble(args.ensemble, model)
+    return knockout_ensemble(
+        model,
+        ensemble,
+        protocol,
+        args.readout or DEFAULT_READOUTS,
+        targets="edges" if args.edges else "nodes",
+        statistic=args.statistic,
+        window=tuple(args.window) if args.window else None,
+        threshold=args.threshold,
+        subject=_subject(args),
+        reference=scan,
+        jobs=args.jobs,
+        checkpoint=Path(f"{args.out}.ensemble.partial.jsonl") if args.out else None,
+        resume=args.resume,
+        progress=not args.no_progress,
+    )
+
+
+def _ensemble_columns(agreement: Any, row: dict[str, Any]) -> dict[str, Any]:
+    if agreement is None:
+        return {}
+    key = " + ".join(row["perturbations"])
+    match = agreement[
+        (agreement["perturbations"] == key) & (agreement["readout"] == row["readout"])
+    ]
+    if match.empty:
+        return {}
+    found = match.iloc[0]
+    return {
+        "agreement": float(found["agreement"]),
+        "majority_call": str(found["majority_call"]),
+        "majority_fraction": float(found["majority_fraction"]),
+    }
 
 
 def _finite(value: float) -> float | None:

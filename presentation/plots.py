@@ -18,6 +18,7 @@ __all__ = [
     "KIND_COLOURS",
     "LANES",
     "network_layout",
+    "plot_ensemble_timecourse",
     "plot_epistasis",
     "plot_importance_on_graph",
     "plot_knockout_heatmap",
@@ -143,6 +144,48 @@ def plot_network(graph: nx.DiGraph, *, ax: Axes | None = None) -> Axes:
         Line2D([], [], color="#e63946", marker="|", markersize=10, label="inhibition (-)"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=8, ncol=2, frameon=False)
+    return ax
+
+
+def plot_ensemble_timecourse(
+    bands: pd.DataFrame,
+    readouts: Sequence[str],
+    *,
+    ax: Axes | None = None,
+    relative: bool | None = None,
+) -> Axes:
+    """Ensemble medians over time (hours) with their 5-95% bands (the output of
+    :func:`mbaxis.analysis.ensembles.simulate_ensemble`).
+
+    Readouts in different units (or with ``relative=True``) are drawn as fold change from
+    their median at t = 0.
+    """
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(9, 5))
+    units = bands.attrs.get("units", {})
+    missing = [r for r in readouts if (r, "median") not in bands.columns]
+    if missing:
+        raise KeyError(f"plot_ensemble_timecourse: no column(s) {', '.join(missing)}")
+    if relative is None:
+        relative = len({units.get(r, "") for r in readouts}) > 1
+    hours = bands.index.to_numpy() / 60.0
+    for readout in readouts:
+        low, mid, high = (bands[(readout, s)].to_numpy() for s in ("p05", "median", "p95"))
+        if relative:
+            start = mid[0] if mid[0] != 0 else 1.0
+            low, mid, high = low / start, mid / start, high / start
+        (line,) = ax.plot(hours, mid, label=readout, lw=1.8)
+        ax.fill_between(hours, low, high, color=line.get_color(), alpha=0.2, lw=0)
+    ax.set_xlabel("time (h)")
+    if relative:
+        ax.set_ylabel("fold change from t = 0 (median; band: 5-95% of members)")
+    else:
+        unit = units.get(readouts[0], "") if readouts else ""
+        ax.set_ylabel(f"{unit} (median; band: 5-95% of members)")
+    ax.set_title(f"Ensemble of {bands.attrs.get('members', '?')} parameter sets")
+    ax.legend(loc="best", fontsize=8)
     return ax
 
 

@@ -262,7 +262,7 @@ def profile(
     model: Model,
     *,
     jobs: int = 1,
-    max_iterations: int = 30,
+    max_iterations: int = 10,
     progress: bool = False,
 ) -> tuple[ParameterEstimate, ...]:
     """Profile likelihoods of every estimated parameter around the best fit, and their 95%
@@ -281,9 +281,9 @@ def profile(
     # The profile walks until the likelihood ratio falls below exp(-threshold * 1.5) or a bound.
     options = pypesto.profile.ProfileOptions(
         ratio_min=math.exp(-1.5 * threshold),
-        default_step_size_absolute=0.05,
-        min_step_size_absolute=0.005,
-        max_step_size_absolute=0.25,
+        default_step_size_absolute=0.1,
+        min_step_size_absolute=0.05,
+        max_step_size_absolute=0.3,
     )
     profiled = pypesto.profile.parameter_profile(
         pypesto_problem,
