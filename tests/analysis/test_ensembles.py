@@ -1,4 +1,4 @@
-"""Parameter ensembles (CONTRACT section 7): the file, and simulate/knockout/validate over members."""
+"""Parameter ensembles (CONTRACT section 7): the file; simulate, knockout, validate over them."""
 
 from __future__ import annotations
 
