@@ -223,9 +223,7 @@ def roadrunner_for(
     import roadrunner
 
     runner = roadrunner.RoadRunner(
-        experiment_sbml(
-            model, protocols, t_end=t_end, perturbations=perturbations, subject=subject
-        )
+        experiment_sbml(model, protocols, t_end=t_end, perturbations=perturbations, subject=subject)
     )
     runner.integrator.relative_tolerance = rtol
     runner.integrator.absolute_tolerance = atol

@@ -141,8 +141,7 @@ class Scenario:
                 )
             if end < start:
                 raise ScenarioError(
-                    f"window [{start:g}, {end:g}] min ends before it starts; expected "
-                    "start <= end"
+                    f"window [{start:g}, {end:g}] min ends before it starts; expected start <= end"
                 )
             object.__setattr__(self, "window", (start, end))
         if not (self.resolution > 0 and math.isfinite(self.resolution)):
@@ -184,4 +183,3 @@ class Scenario:
             "parameters": dict(self.parameters),
             "resolution": self.resolution,
         }
-

@@ -11,6 +11,8 @@ Files in the output folder, each written atomically:
     the best values with intervals, bounds and the studies that informed them;
 ``fits.tsv``
     every published mean beside the fitted model's value (scaled), per dataset;
+``ensemble.csv``
+    posterior samples of the estimated parameters (CONTRACT section 7), for ``--ensemble``;
 ``waterfall.png``, ``fits.png``, ``profiles.png``
     the plots.
 """
@@ -25,6 +27,7 @@ import numpy as np
 
 from mbaxis.analysis.calibration.fitting import CalibrationResult, ParameterEstimate
 from mbaxis.analysis.calibration.objective import Objective
+from mbaxis.analysis.ensembles import Ensemble, ensemble_csv
 from mbaxis.files import write_atomically, write_text_atomically
 
 __all__ = ["calibration_summary", "write_calibration"]
@@ -145,6 +148,7 @@ def write_calibration(
     estimates: tuple[ParameterEstimate, ...],
     objective: Objective,
     summary: dict[str, Any],
+    ensemble: Ensemble | None = None,
 ) -> list[Path]:
     """Write the tables and plots of a fit into ``folder``; returns the paths."""
     import json
@@ -170,6 +174,7 @@ def write_calibration(
     ]
     paths = {
         "calibration.json": json.dumps(summary, indent=1) + "\n",
+        **({"ensemble.csv": ensemble_csv(ensemble)} if ensemble is not None else {}),
         "starts.tsv": "\n".join(starts) + "\n",
         "fitted_parameters.tsv": "\n".join(parameters) + "\n",
         "fits.tsv": _fits_table(result, objective),
@@ -182,4 +187,32 @@ def write_calibration(
     _plot_fits(result, objective, folder / "fits.png")
     _plot_profiles(estimates, chi2.ppf(CONFIDENCE, df=1) / 2, folder / "profiles.png")
     written += [folder / n for n in ("waterfall.png", "fits.png", "profiles.png")]
+    rows = summary.get("cross_validation")
+    if rows:
+        lines = ["study\tpoints\tin_sample\tleft_out\tratio\toverfitted"] + [
+            f"{r['study']}\t{r['points']}\t{r['in_sample']:.4g}\t{r['left_out']:.4g}"
+            f"\t{r['ratio']:.3g}\t{str(r['overfitted']).lower()}"
+            for r in rows
+        ]
+        write_text_atomically(folder / "cross_validation.tsv", "\n".join(lines) + "\n")
+        _plot_cross_validation(rows, folder / "cross_validation.png")
+        written += [folder / "cross_validation.tsv", folder / "cross_validation.png"]
     return written
+
+
+def _plot_cross_validation(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    studies = [r["study"] for r in rows]
+    positions = np.arange(len(studies))
+    figure, axes = plt.subplots(figsize=(max(6.0, 1.1 * len(studies)), 4.5))
+    axes.bar(positions - 0.2, [r["in_sample"] for r in rows], 0.4, label="fitted with it")
+    axes.bar(positions + 0.2, [r["left_out"] for r in rows], 0.4, label="left out, predicted")
+    axes.set_yscale("log")
+    axes.set_xticks(positions, studies, rotation=35, ha="right", fontsize=8)
+    axes.set_ylabel("chi-square per point")
+    axes.set_title("Leave-one-study-out: each study fitted and predicted")
+    axes.legend()
+    figure.tight_layout()
+    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=110, format="png"))
+    plt.close(figure)

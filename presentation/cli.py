@@ -281,6 +281,28 @@ def _build_parser() -> argparse.ArgumentParser:
         "--no-profiles", action="store_true", help="skip the profile likelihoods (no intervals)"
     )
     calibrate.add_argument(
+        "--cross-validate",
+        action="store_true",
+        help="leave each study out, refit, and predict it (chi-square per point in and out)",
+    )
+    calibrate.add_argument(
+        "--cv-starts", type=int, default=10, metavar="N", help="starts of each refit (default 10)"
+    )
+    calibrate.add_argument(
+        "--ensemble-size",
+        type=int,
+        default=200,
+        metavar="N",
+        help="posterior samples kept as the ensemble (default 200; 0: no sampling)",
+    )
+    calibrate.add_argument(
+        "--samples",
+        type=int,
+        default=4000,
+        metavar="N",
+        help="length of the adaptive Metropolis chain (default 4000)",
+    )
+    calibrate.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: all cores)"
     )
     calibrate.add_argument("--out", metavar="DIR", help="write tables and plots of the fit here")
@@ -963,6 +985,11 @@ def _calibrate_command(args: argparse.Namespace) -> int:
     for flag, value in (("--starts", args.starts), ("--max-iterations", args.max_iterations)):
         if value < 1:
             raise CalibrationError(f"{flag} must be at least 1; got {value}")
+    if args.ensemble_size < 0 or (args.ensemble_size and args.samples < args.ensemble_size):
+        raise CalibrationError(
+            f"--ensemble-size must be >= 0 and at most --samples ({args.samples}); got "
+            f"{args.ensemble_size}"
+        )
     model = load_model(args.model)
     path = Path(args.problem) if args.problem else bundled_problem_path()
     if path.is_dir():
@@ -984,9 +1011,54 @@ def _calibrate_command(args: argparse.Namespace) -> int:
         if args.no_profiles
         else profile(result, model, jobs=jobs, progress=not args.no_progress and not args.json)
     )
+    ensemble = None
+    if args.ensemble_size > 0:
+        from mbaxis.analysis.calibration.sampling import sample_ensemble
+
+        ensemble, chain = sample_ensemble(
+            result,
+            model,
+            members=args.ensemble_size,
+            samples=args.samples,
+            seed=args.seed,
+            progress=not args.no_progress and not args.json,
+        )
+    errors = None
+    if args.cross_validate:
+        from tqdm import tqdm
+
+        from mbaxis.analysis.calibration.crossvalidation import leave_one_study_out
+
+        with tqdm(
+            total=len(problem.studies),
+            desc="studies left out",
+            disable=args.no_progress or args.json or None,
+        ) as bar:
+            errors = leave_one_study_out(
+                result,
+                model,
+                starts=args.cv_starts,
+                jobs=jobs,
+                max_iterations=args.max_iterations,
+                progress=bar.update,
+            )
     summary = calibration_summary(result, estimates, time.perf_counter() - started)
+    if errors is not None:
+        summary["cross_validation"] = [
+            {
+                "study": e.study,
+                "points": e.points,
+                "in_sample": e.in_sample,
+                "left_out": e.left_out,
+                "ratio": e.ratio,
+                "overfitted": e.overfitted,
+            }
+            for e in errors
+        ]
+    if ensemble is not None:
+        summary["ensemble"] = {"members": len(ensemble), **chain}
     if args.out:
-        write_calibration(args.out, result, estimates, Objective(problem, model), summary)
+        write_calibration(args.out, result, estimates, Objective(problem, model), summary, ensemble)
     if args.json:
         json.dump(summary, sys.stdout, indent=1)
         sys.stdout.write("\n")
@@ -1001,6 +1073,12 @@ def _calibrate_command(args: argparse.Namespace) -> int:
             print(
                 f"  {row['id']:40s} {row['value']:10.4g}  95% [{row['lower']:.4g}, "
                 f"{row['upper']:.4g}]  {verdict}"
+            )
+        for row in summary.get("cross_validation", []):
+            flag = "  OVERFITTED" if row["overfitted"] else ""
+            print(
+                f"  left out {row['study']:40s} chi2/point {row['in_sample']:.3g} in, "
+                f"{row['left_out']:.3g} out{flag}"
             )
     return 0
 

@@ -36,6 +36,7 @@ __all__ = [
     "CalibrationResult",
     "ParameterEstimate",
     "Start",
+    "WorkerObjective",
     "fit",
     "profile",
     "unprofiled",
@@ -98,7 +99,7 @@ class CalibrationResult:
         return sum(1 for s in self.starts if s.cost - self.best.cost <= tolerance)
 
 
-class _WorkerObjective:
+class WorkerObjective:
     """The objective built on first use in each worker process (a compiled model cannot be
     pickled; the model and its SBML can)."""
 
@@ -128,7 +129,7 @@ class _WorkerObjective:
 
 
 def _pypesto_problem(problem: CalibrationProblem, model: Model) -> pypesto.Problem:
-    worker = _WorkerObjective(problem, model, None)
+    worker = WorkerObjective(problem, model, None)
     objective = pypesto.FD(
         pypesto.Objective(fun=worker.cost, res=worker.residuals),
         grad=True,
@@ -176,15 +177,18 @@ def fit(
     jobs: int = 1,
     max_iterations: int = 50,
     progress: bool = False,
+    first: np.ndarray | None = None,
 ) -> CalibrationResult:
     """Fit the problem's estimated parameters from ``starts`` starts; reproducible at ``seed``.
 
     ``max_iterations`` bounds each start's Jacobian evaluations (each costs two runs of every
-    condition per parameter).
+    condition per parameter). ``first`` (log10) replaces the tables' values as the first start.
     """
     if starts < 1:
         raise ValueError(f"starts must be at least 1; got {starts}")
     guesses = start_points(problem, starts, seed)
+    if first is not None:
+        guesses[0] = np.clip(first, np.log10(problem.lower), np.log10(problem.upper))
     pypesto_problem = _pypesto_problem(problem, model)
     pypesto_problem.startpoint_method = pypesto.startpoint.FunctionStartpoints(
         lambda n_starts, **_: guesses[:n_starts], use_guesses=False

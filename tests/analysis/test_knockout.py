@@ -148,6 +148,7 @@ def test_killed_scan_resumes_to_the_same_table(tmp_path: Path) -> None:
         str(out),
         "--no-progress",
     ]
+
     def finished() -> int:  # knock-outs in the checkpoint (a line holds a chunk of them)
         if not partial.exists():
             return 0

@@ -27,6 +27,7 @@ def write_synthetic_problem(
     estimated: Sequence[str],
     truth: Mapping[str, float],
     scale: float = 1.3,
+    one_study_each: bool = False,
 ) -> Path:
     """Write the problem into ``folder``; return its YAML file."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,7 +53,8 @@ def write_synthetic_problem(
                     f"\t{float(time)!r}\tscale_{dataset}\t{float(0.05 * scale * value)!r}"
                     f"\t{dataset}"
                 )
-        datasets.append(f"{dataset}\tsynthetic\tPMID:1\tsimulated\thuman\tnone\tsynthetic")
+        study = f"study{number}" if one_study_each else "synthetic"
+        datasets.append(f"{dataset}\t{study}\tPMID:1\tsimulated\thuman\tnone\tsynthetic")
         if f"{condition}\t" not in "\n".join(experiments):
             experiments.append(f"{condition}\t{spec}\t")
             conditions.append(f"{condition}\t{spec}")

@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from mbaxis.analysis.calibration import Objective, load_problem
+from mbaxis.analysis.calibration.crossvalidation import leave_one_study_out
 from mbaxis.analysis.calibration.fitting import fit, profile, start_points
 from mbaxis.analysis.calibration.problem import CalibrationProblem
+from mbaxis.analysis.calibration.sampling import sample_ensemble
 from mbaxis.network import Model
 from tests.calibration.synthetic import log10, write_synthetic_problem
 
@@ -84,3 +86,35 @@ def test_starts_are_reproducible_at_a_seed(synthetic: CalibrationProblem) -> Non
 def test_leaving_a_study_out(synthetic: CalibrationProblem) -> None:
     with pytest.raises(ValueError, match=r"no study 'nope'.*synthetic"):
         synthetic.without_study("nope")
+
+
+def test_posterior_members_surround_the_truth(synthetic: CalibrationProblem, model: Model) -> None:
+    result = fit(synthetic, model, starts=2, seed=0)
+    ensemble, chain = sample_ensemble(result, model, members=40, samples=600, seed=2)
+    again, _ = sample_ensemble(result, model, members=40, samples=600, seed=2)
+    assert len(ensemble) == 40 and ensemble.parameters == tuple(TRUTH)
+    assert np.array_equal(ensemble.values, again.values)  # reproducible at a seed
+    low, high = np.percentile(ensemble.values, [2.5, 97.5], axis=0)
+    for index, truth in enumerate(TRUTH.values()):
+        assert low[index] < truth < high[index]
+    assert 0.05 < chain["acceptance"] < 0.9
+    with pytest.raises(ValueError, match="samples after a burn-in"):
+        sample_ensemble(result, model, members=500, samples=300, seed=2)
+
+
+def test_a_study_nothing_else_informs_is_predicted_badly(
+    model: Model, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Two studies, each the only one to see its parameter: left out, each is predicted from
+    the tables' value of that parameter, not the truth, so cross-validation flags both."""
+    folder = tmp_path_factory.mktemp("two_studies")
+    yaml = write_synthetic_problem(
+        folder, model, COURSES[1:], list(TRUTH), TRUTH, one_study_each=True
+    )
+    problem = load_problem(yaml, model)
+    result = fit(problem, model, starts=2, seed=0)
+    errors = {e.study: e for e in leave_one_study_out(result, model, starts=2)}
+    assert set(errors) == {"study0", "study1"}
+    for error in errors.values():
+        assert error.in_sample < 1e-3  # the full fit reproduces the data
+        assert error.left_out > 1.0 and error.overfitted

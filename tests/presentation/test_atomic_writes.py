@@ -171,8 +171,17 @@ def test_a_torn_checkpoint_line_is_dropped_and_the_scan_resumes(tmp_path: Path) 
 #: Long scans that stream to FILE.partial.jsonl and take --resume (knockout: test_knockout.py).
 SCANS: dict[str, tuple[list[str], str]] = {
     "sensitivity": (
-        ["sensitivity", "--method", "local", "--protocol", "training(protocol=aerobic,weeks=1)",
-         "--jobs", "1", "--no-progress", "--out"],
+        [
+            "sensitivity",
+            "--method",
+            "local",
+            "--protocol",
+            "training(protocol=aerobic,weeks=1)",
+            "--jobs",
+            "1",
+            "--no-progress",
+            "--out",
+        ],
         "indices.csv",
     ),
     "validate": (

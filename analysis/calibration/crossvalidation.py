@@ -1,0 +1,99 @@
+"""Leave-one-study-out cross-validation: does the fit predict a study it has not seen?
+
+For each study, the fit is repeated without it (from the same starts as the full fit: the
+tables' values and Latin-hypercube points, never the full fit's optimum, which has seen the
+study), and the left-out study's time courses are predicted; their scales are
+still found in closed form (assays differ, see :mod:`.problem`), so what is predicted is the
+shape and relative size of each time course. The error of a study is its mean squared weighted
+residual (chi-square per point); a study predicted much worse left out than fitted in says the
+fit bends to it rather than learning from the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from mbaxis.analysis.calibration.fitting import CalibrationResult, fit
+from mbaxis.analysis.calibration.objective import Objective
+from mbaxis.analysis.calibration.problem import CalibrationProblem
+from mbaxis.analysis.errors import SimulationError
+from mbaxis.network import Model
+
+__all__ = ["OVERFIT_RATIO", "StudyError", "leave_one_study_out", "study_errors"]
+
+#: A study predicted left out with more than this many times its in-sample error per point is
+#: flagged: the fit depends on seeing it.
+OVERFIT_RATIO = 2.0
+
+
+@dataclass(frozen=True)
+class StudyError:
+    """One study's chi-square per point, fitted in and predicted left out."""
+
+    study: str
+    points: int
+    in_sample: float
+    left_out: float
+
+    @property
+    def ratio(self) -> float:
+        return self.left_out / self.in_sample if self.in_sample > 0 else float("inf")
+
+    @property
+    def overfitted(self) -> bool:
+        return self.ratio > OVERFIT_RATIO
+
+
+def study_errors(
+    problem: CalibrationProblem, objective: Objective, x: np.ndarray
+) -> dict[str, float]:
+    """Chi-square per point of every study of ``problem`` at log10 parameters ``x``."""
+    predictions = objective.fit(x).predictions
+    squares: dict[str, list[float]] = {}
+    for dataset in problem.datasets:
+        residual = (dataset.values - predictions[dataset.id]) / dataset.sigmas
+        squares.setdefault(dataset.study, []).extend((residual**2).tolist())
+    return {study: float(np.mean(values)) for study, values in squares.items()}
+
+
+def leave_one_study_out(
+    result: CalibrationResult,
+    model: Model,
+    *,
+    starts: int = 10,
+    jobs: int = 1,
+    max_iterations: int = 50,
+    progress: Callable[[int], object] | None = None,
+) -> tuple[StudyError, ...]:
+    """Refit without each study in turn and predict it; the in-sample errors come from
+    ``result``."""
+    problem = result.problem
+    full = Objective(problem, model)
+    inside = study_errors(problem, full, result.best.x)
+    points = {s: 0 for s in problem.studies}
+    for dataset in problem.datasets:
+        points[dataset.study] += len(dataset.times)
+    errors = []
+    for study in problem.studies:
+        reduced = problem.without_study(study)
+        if not reduced.datasets:
+            continue
+        refit = fit(
+            reduced,
+            model,
+            starts=starts,
+            seed=result.seed,
+            jobs=jobs,
+            max_iterations=max_iterations,
+        )
+        try:
+            predicted = study_errors(problem, full, refit.best.x)[study]
+        except SimulationError:
+            predicted = float("inf")
+        errors.append(StudyError(study, points[study], inside[study], predicted))
+        if progress is not None:
+            progress(1)
+    return tuple(errors)
