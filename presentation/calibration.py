@@ -1,36 +1,55 @@
-"""What ``mbaxis calibrate`` writes: the summary (CONTRACT section 5), tables and plots of a fit.
+"""What ``mbaxis calibrate`` writes, and the figures drawn from it.
 
 Files in the output folder, each written atomically:
 
 ``calibration.json``
-    the summary: datasets, points, starts, best objective, and per parameter the value, its 95%
-    profile-likelihood interval and whether it is identifiable;
+    the summary (CONTRACT section 5): datasets, points, starts, best objective, and per
+    parameter the value, its 95% profile-likelihood interval and whether it is identifiable;
 ``starts.tsv``
     every start's final negative log-likelihood, sorted (the waterfall);
 ``fitted_parameters.tsv``
     the best values with intervals, bounds and the studies that informed them;
+``profiles.tsv``
+    each parameter's profile: value and rise of the objective above the best;
 ``fits.tsv``
     every published mean beside the fitted model's value (scaled), per dataset;
+``cross_validation.tsv``
+    with ``--cross-validate``: chi-square per point of each study fitted and left out;
 ``ensemble.csv``
     posterior samples of the estimated parameters (CONTRACT section 7), for ``--ensemble``;
-``waterfall.png``, ``fits.png``, ``profiles.png``
-    the plots.
+``waterfall.png``, ``fits.png``, ``profiles.png`` (and ``cross_validation.png``)
+    the figures, drawn from the tables above (the report draws the same from the committed fit).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from scipy.stats import chi2
 
-from mbaxis.analysis.calibration.fitting import CalibrationResult, ParameterEstimate
+from mbaxis.analysis.calibration.fitting import CONFIDENCE, CalibrationResult, ParameterEstimate
 from mbaxis.analysis.calibration.objective import Objective
 from mbaxis.analysis.ensembles import Ensemble, ensemble_csv
 from mbaxis.files import write_atomically, write_text_atomically
 
-__all__ = ["calibration_summary", "write_calibration"]
+__all__ = [
+    "calibration_summary",
+    "cross_validation_figure",
+    "fits_figure",
+    "profiles_figure",
+    "read_tsv",
+    "waterfall_figure",
+    "write_calibration",
+]
+
+#: The rise of the negative log-likelihood that bounds a 95% profile interval.
+THRESHOLD = float(chi2.ppf(CONFIDENCE, df=1) / 2)
 
 
 def calibration_summary(
@@ -61,85 +80,146 @@ def calibration_summary(
     }
 
 
-def _fits_table(result: CalibrationResult, objective: Objective) -> str:
+def read_tsv(path: Path) -> pd.DataFrame:
+    """A table written here (tab-separated, with a header)."""
+    return pd.read_csv(path, sep="\t")
+
+
+def _tsv(table: pd.DataFrame) -> str:
+    return str(table.to_csv(sep="\t", index=False, float_format="%.6g"))
+
+
+def _tables(
+    result: CalibrationResult, estimates: tuple[ParameterEstimate, ...], objective: Objective
+) -> dict[str, pd.DataFrame]:
     fit = objective.fit(result.best.x)
-    lines = ["datasetId\tstudyId\treadout\ttime_min\tmeasurement\tsem\tmodel\tscale"]
+    studies = ", ".join(result.problem.studies)
+    starts = pd.DataFrame(
+        {
+            "start": [s.index for s in result.starts],
+            "objective": [s.cost for s in result.starts],
+            "evaluations": [s.evaluations for s in result.starts],
+            "message": [(s.message.splitlines() or [""])[0] for s in result.starts],
+        }
+    )
+    parameters = pd.DataFrame(
+        {
+            "parameterId": [e.id for e in estimates],
+            "value": [e.value for e in estimates],
+            "lower95": [e.lower for e in estimates],
+            "upper95": [e.upper for e in estimates],
+            "identifiable": [str(e.identifiable).lower() for e in estimates],
+            "lowerBound": [e.bound_low for e in estimates],
+            "upperBound": [e.bound_high for e in estimates],
+            "studies": [studies] * len(estimates),
+        }
+    )
+    profiles = pd.DataFrame(
+        [(e.id, v, r) for e in estimates for v, r in e.profile],
+        columns=["parameterId", "value", "rise"],
+    )
+    rows = []
     for dataset in result.problem.datasets:
-        predicted = fit.predictions[dataset.id]
         for time, value, sigma, model in zip(
-            dataset.times, dataset.values, dataset.sigmas, predicted, strict=True
+            dataset.times, dataset.values, dataset.sigmas, fit.predictions[dataset.id], strict=True
         ):
-            lines.append(
-                f"{dataset.id}\t{dataset.study}\t{dataset.readout}\t{time:g}\t{value:.6g}"
-                f"\t{sigma:.6g}\t{model:.6g}\t{fit.scales[dataset.id]:.6g}"
-            )
-    return "\n".join(lines) + "\n"
+            rows.append(
+                (dataset.id, dataset.study, dataset.readout, time, value, sigma, model,
+                 fit.scales[dataset.id])
+            )  # fmt: skip
+    fits = pd.DataFrame(
+        rows,
+        columns=["datasetId", "studyId", "readout", "time_min", "measurement", "sem", "model",
+                 "scale"],
+    )  # fmt: skip
+    return {
+        "starts.tsv": starts,
+        "fitted_parameters.tsv": parameters,
+        "profiles.tsv": profiles,
+        "fits.tsv": fits,
+    }
 
 
-def _plot_waterfall(result: CalibrationResult, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    costs = np.array([s.cost for s in result.starts])
-    figure, axes = plt.subplots(figsize=(7, 4.5))
+def waterfall_figure(starts: pd.DataFrame) -> Figure:
+    """Final objective of every start, sorted: a flat first step means the best fit was
+    found more than once."""
+    costs = np.sort(starts["objective"].to_numpy(dtype=float))
+    reached = int(np.sum(costs - costs[0] <= 0.1))
+    figure = Figure(figsize=(7, 4.5))
+    axes = figure.subplots()
     axes.plot(np.arange(1, len(costs) + 1), costs - costs[0] + 1, "o-", markersize=3)
     axes.set_yscale("log")
     axes.set_xlabel("start, sorted by final objective")
     axes.set_ylabel("objective - best + 1 (negative log-likelihood)")
-    axes.set_title(
-        f"Waterfall: {result.converged()} of {len(costs)} starts reach the best fit (within 0.1)"
-    )
+    axes.set_title(f"Waterfall: {reached} of {len(costs)} starts reach the best fit (within 0.1)")
     figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=120, format="png"))
-    plt.close(figure)
+    return figure
 
 
-def _plot_fits(result: CalibrationResult, objective: Objective, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    fit = objective.fit(result.best.x)
-    datasets = result.problem.datasets
+def fits_figure(fits: pd.DataFrame) -> Figure:
+    """Every dataset: published means with standard errors, and the fitted model."""
+    datasets = list(dict.fromkeys(fits["datasetId"]))
     columns = 4
     rows = math.ceil(len(datasets) / columns)
-    figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 2.8 * rows), squeeze=False)
+    figure = Figure(figsize=(4 * columns, 2.8 * rows))
+    grid = figure.subplots(rows, columns, squeeze=False)
     for axes, dataset in zip(grid.flat, datasets, strict=False):
-        hours = dataset.times / 60.0
-        axes.errorbar(hours, dataset.values, yerr=dataset.sigmas, fmt="o", color="k", ms=4)
-        axes.plot(hours, fit.predictions[dataset.id], "s-", color="tab:red", ms=3)
-        axes.set_title(f"{dataset.study}\n{dataset.readout}", fontsize=8)
+        part = fits[fits["datasetId"] == dataset]
+        hours = part["time_min"].to_numpy(dtype=float) / 60.0
+        axes.errorbar(hours, part["measurement"], yerr=part["sem"], fmt="o", color="k", ms=4)
+        axes.plot(hours, part["model"], "s-", color="tab:red", ms=3)
+        axes.set_title(f"{dataset}\n{part['readout'].iloc[0]}", fontsize=8)
         axes.set_xlabel("hours", fontsize=8)
         axes.tick_params(labelsize=7)
     for axes in list(grid.flat)[len(datasets) :]:
         axes.axis("off")
     figure.suptitle("Published means (black, standard errors) and the fitted model (red)")
     figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=100, format="png"))
-    plt.close(figure)
+    return figure
 
 
-def _plot_profiles(estimates: tuple[ParameterEstimate, ...], threshold: float, path: Path) -> None:
-    import matplotlib.pyplot as plt
-
+def profiles_figure(profiles: pd.DataFrame, parameters: pd.DataFrame) -> Figure:
+    """Profile likelihoods with the 95% threshold and the best value."""
     columns = 4
-    rows = max(1, math.ceil(len(estimates) / columns))
-    figure, grid = plt.subplots(rows, columns, figsize=(4 * columns, 3 * rows), squeeze=False)
-    for axes, estimate in zip(grid.flat, estimates, strict=False):
-        if estimate.profile:
-            xs, rises = zip(*estimate.profile, strict=True)
-            axes.plot(xs, rises, "-", color="tab:blue")
-        axes.axhline(threshold, color="grey", linestyle="--", linewidth=1)
-        axes.axvline(estimate.value, color="tab:red", linewidth=1)
+    rows = max(1, math.ceil(len(parameters) / columns))
+    figure = Figure(figsize=(4 * columns, 3 * rows))
+    grid = figure.subplots(rows, columns, squeeze=False)
+    for axes, row in zip(grid.flat, parameters.to_dict("records"), strict=False):
+        line = profiles[profiles["parameterId"] == row["parameterId"]].sort_values("value")
+        axes.plot(line["value"], line["rise"], "-", color="tab:blue")
+        axes.axhline(THRESHOLD, color="grey", linestyle="--", linewidth=1)
+        axes.axvline(row["value"], color="tab:red", linewidth=1)
         axes.set_xscale("log")
-        axes.set_xlim(estimate.bound_low, estimate.bound_high)
-        axes.set_ylim(0, 3 * threshold)
-        verdict = "identifiable" if estimate.identifiable else "not identifiable"
-        axes.set_title(f"{estimate.id}\n{verdict}", fontsize=8)
+        axes.set_xlim(row["lowerBound"], row["upperBound"])
+        axes.set_ylim(0, 3 * THRESHOLD)
+        verdict = "identifiable" if str(row["identifiable"]) == "true" else "not identifiable"
+        axes.set_title(f"{row['parameterId']}\n{verdict}", fontsize=8)
         axes.tick_params(labelsize=7)
-    for axes in list(grid.flat)[len(estimates) :]:
+    for axes in list(grid.flat)[len(parameters) :]:
         axes.axis("off")
     figure.suptitle("Profile likelihoods (rise of the objective; dashed: 95% threshold)")
     figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=100, format="png"))
-    plt.close(figure)
+    return figure
+
+
+def cross_validation_figure(table: pd.DataFrame) -> Figure:
+    """Chi-square per point of each study, fitted with it and predicted without it."""
+    positions = np.arange(len(table))
+    figure = Figure(figsize=(max(6.0, 1.1 * len(table)), 4.5))
+    axes = figure.subplots()
+    axes.bar(positions - 0.2, table["in_sample"], 0.4, label="fitted with it")
+    axes.bar(positions + 0.2, table["left_out"], 0.4, label="left out, predicted")
+    axes.set_yscale("log")
+    axes.set_xticks(positions, table["study"], rotation=35, ha="right", fontsize=8)
+    axes.set_ylabel("chi-square per point")
+    axes.set_title("Leave-one-study-out: each study fitted and predicted")
+    axes.legend()
+    figure.tight_layout()
+    return figure
+
+
+def _png(figure: Figure, path: Path) -> None:
+    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=110, format="png"))
 
 
 def write_calibration(
@@ -150,69 +230,29 @@ def write_calibration(
     summary: dict[str, Any],
     ensemble: Ensemble | None = None,
 ) -> list[Path]:
-    """Write the tables and plots of a fit into ``folder``; returns the paths."""
-    import json
-
-    from scipy.stats import chi2
-
-    from mbaxis.analysis.calibration.fitting import CONFIDENCE
-
+    """Write the tables and figures of a fit into ``folder``; returns the paths."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    studies = ", ".join(result.problem.studies)
-    starts = ["start\tobjective\tevaluations\tmessage"] + [
-        f"{s.index}\t{s.cost:.10g}\t{s.evaluations}\t{(s.message.splitlines() or [''])[0]}"
-        for s in result.starts
-    ]
-    parameters = [
-        "parameterId\tvalue\tlower95\tupper95\tidentifiable\tlowerBound\tupperBound\tstudies"
-    ]
-    parameters += [
-        f"{e.id}\t{e.value:.6g}\t{e.lower:.6g}\t{e.upper:.6g}\t{str(e.identifiable).lower()}"
-        f"\t{e.bound_low:g}\t{e.bound_high:g}\t{studies}"
-        for e in estimates
-    ]
-    paths = {
-        "calibration.json": json.dumps(summary, indent=1) + "\n",
-        **({"ensemble.csv": ensemble_csv(ensemble)} if ensemble is not None else {}),
-        "starts.tsv": "\n".join(starts) + "\n",
-        "fitted_parameters.tsv": "\n".join(parameters) + "\n",
-        "fits.tsv": _fits_table(result, objective),
-    }
+    tables = _tables(result, estimates, objective)
+    cross = summary.get("cross_validation")
+    if cross:
+        tables["cross_validation.tsv"] = pd.DataFrame(cross)
+    texts = {"calibration.json": json.dumps(summary, indent=1) + "\n"}
+    texts.update({name: _tsv(table) for name, table in tables.items()})
+    if ensemble is not None:
+        texts["ensemble.csv"] = ensemble_csv(ensemble)
     written = []
-    for name, text in paths.items():
+    for name, text in texts.items():
         write_text_atomically(folder / name, text)
         written.append(folder / name)
-    _plot_waterfall(result, folder / "waterfall.png")
-    _plot_fits(result, objective, folder / "fits.png")
-    _plot_profiles(estimates, chi2.ppf(CONFIDENCE, df=1) / 2, folder / "profiles.png")
-    written += [folder / n for n in ("waterfall.png", "fits.png", "profiles.png")]
-    rows = summary.get("cross_validation")
-    if rows:
-        lines = ["study\tpoints\tin_sample\tleft_out\tratio\toverfitted"] + [
-            f"{r['study']}\t{r['points']}\t{r['in_sample']:.4g}\t{r['left_out']:.4g}"
-            f"\t{r['ratio']:.3g}\t{str(r['overfitted']).lower()}"
-            for r in rows
-        ]
-        write_text_atomically(folder / "cross_validation.tsv", "\n".join(lines) + "\n")
-        _plot_cross_validation(rows, folder / "cross_validation.png")
-        written += [folder / "cross_validation.tsv", folder / "cross_validation.png"]
+    figures = {
+        "waterfall.png": waterfall_figure(tables["starts.tsv"]),
+        "fits.png": fits_figure(tables["fits.tsv"]),
+        "profiles.png": profiles_figure(tables["profiles.tsv"], tables["fitted_parameters.tsv"]),
+    }
+    if cross:
+        figures["cross_validation.png"] = cross_validation_figure(tables["cross_validation.tsv"])
+    for name, figure in figures.items():
+        _png(figure, folder / name)
+        written.append(folder / name)
     return written
-
-
-def _plot_cross_validation(rows: list[dict[str, Any]], path: Path) -> None:
-    import matplotlib.pyplot as plt
-
-    studies = [r["study"] for r in rows]
-    positions = np.arange(len(studies))
-    figure, axes = plt.subplots(figsize=(max(6.0, 1.1 * len(studies)), 4.5))
-    axes.bar(positions - 0.2, [r["in_sample"] for r in rows], 0.4, label="fitted with it")
-    axes.bar(positions + 0.2, [r["left_out"] for r in rows], 0.4, label="left out, predicted")
-    axes.set_yscale("log")
-    axes.set_xticks(positions, studies, rotation=35, ha="right", fontsize=8)
-    axes.set_ylabel("chi-square per point")
-    axes.set_title("Leave-one-study-out: each study fitted and predicted")
-    axes.legend()
-    figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=110, format="png"))
-    plt.close(figure)
