@@ -996,7 +996,17 @@ def _calibrate_command(args: argparse.Namespace) -> int:
         path = path / "problem.yaml"
     problem = load_problem(path, model)
     jobs = args.jobs if args.jobs is not None else cpu_count()
-    started = time.perf_counter()
+    progress = not args.no_progress and not args.json
+    objective = Objective(problem, model)
+    phases: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name] = round(now - clock, 1)
+        clock = now
+
     result = fit(
         problem,
         model,
@@ -1004,13 +1014,19 @@ def _calibrate_command(args: argparse.Namespace) -> int:
         seed=args.seed,
         jobs=jobs,
         max_iterations=args.max_iterations,
-        progress=not args.no_progress and not args.json,
+        progress=progress,
     )
+    lap("fit")
     estimates = (
         unprofiled(result)
         if args.no_profiles
-        else profile(result, model, jobs=jobs, progress=not args.no_progress and not args.json)
+        else profile(result, model, jobs=jobs, progress=progress)
     )
+    lap("profiles")
+    summary = calibration_summary(result, estimates, sum(phases.values()))
+    summary["wall_time_s_by_phase"] = dict(phases)
+    if args.out:  # the fit is written before the slower extras, so none of it can be lost
+        write_calibration(args.out, result, estimates, objective, summary)
     ensemble = None
     if args.ensemble_size > 0:
         from mbaxis.analysis.calibration.sampling import sample_ensemble
@@ -1021,18 +1037,17 @@ def _calibrate_command(args: argparse.Namespace) -> int:
             members=args.ensemble_size,
             samples=args.samples,
             seed=args.seed,
-            progress=not args.no_progress and not args.json,
+            progress=progress,
         )
-    errors = None
+        lap("sampling")
+        summary["ensemble"] = {"members": len(ensemble), **chain}
     if args.cross_validate:
         from tqdm import tqdm
 
         from mbaxis.analysis.calibration.crossvalidation import leave_one_study_out
 
         with tqdm(
-            total=len(problem.studies),
-            desc="studies left out",
-            disable=args.no_progress or args.json or None,
+            total=len(problem.studies), desc="studies left out", disable=not progress or None
         ) as bar:
             errors = leave_one_study_out(
                 result,
@@ -1042,8 +1057,7 @@ def _calibrate_command(args: argparse.Namespace) -> int:
                 max_iterations=args.max_iterations,
                 progress=bar.update,
             )
-    summary = calibration_summary(result, estimates, time.perf_counter() - started)
-    if errors is not None:
+        lap("cross_validation")
         summary["cross_validation"] = [
             {
                 "study": e.study,
@@ -1055,10 +1069,10 @@ def _calibrate_command(args: argparse.Namespace) -> int:
             }
             for e in errors
         ]
-    if ensemble is not None:
-        summary["ensemble"] = {"members": len(ensemble), **chain}
+    summary["wall_time_s"] = round(sum(phases.values()), 1)
+    summary["wall_time_s_by_phase"] = dict(phases)
     if args.out:
-        write_calibration(args.out, result, estimates, Objective(problem, model), summary, ensemble)
+        write_calibration(args.out, result, estimates, objective, summary, ensemble)
     if args.json:
         json.dump(summary, sys.stdout, indent=1)
         sys.stdout.write("\n")

@@ -22,7 +22,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from tqdm import tqdm
 
+from mbaxis.analysis.calibration.problem import bundled_fit_path
 from mbaxis.analysis.defaults import DEFAULT_PROTOCOL, DEFAULT_READOUT
+from mbaxis.analysis.ensembles import load_ensemble, simulate_ensemble
 from mbaxis.analysis.graph_summary import summarize_graph
 from mbaxis.analysis.knockout import (
     epistasis,
@@ -35,10 +37,18 @@ from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sob
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.structure import agreement, concordance
 from mbaxis.analysis.validation import Scorecard, validate
+from mbaxis.calibration import (
+    cross_validation_figure,
+    fits_figure,
+    profiles_figure,
+    read_tsv,
+    waterfall_figure,
+)
 from mbaxis.files import write_atomically, write_text_atomically
 from mbaxis.interactive import network_html
 from mbaxis.network import Model, load_model, logical_model, to_digraph
 from mbaxis.plots import (
+    plot_ensemble_timecourse,
     plot_epistasis,
     plot_importance_on_graph,
     plot_knockout_heatmap,
@@ -196,6 +206,7 @@ def build_report(
         ("knock-outs", lambda: _knockouts(report, model, settings, summary)),
         ("sensitivity", lambda: _sensitivity(report, model, settings, summary)),
         ("validation", lambda: _validation(report, model, settings, summary)),
+        ("calibration", lambda: _calibration(report, model, summary)),
         ("model files", lambda: _model_files(report, model)),
     ]
     for _, step in tqdm(steps, desc="report", unit="part", disable=not settings.progress):
@@ -448,6 +459,77 @@ def _validation(
         "Every finding, misses first, with the signed paths to question",
         show=20,
     )
+
+
+#: What the calibration section draws the ensemble's bands on: a bout the fitted parameters act in.
+CALIBRATION_PROTOCOL = "aerobic(duration_min=60,intensity=0.75)"
+CALIBRATION_READOUTS = ("plasma__lactate", "plasma__ACTH", "plasma__IL6")
+
+
+def _calibration(report: _Report, model: Model, summary: dict[str, Any]) -> None:
+    """The committed fit (analysis/data/calibration/fit): read, not refitted."""
+    folder = bundled_fit_path()
+    if not (folder / "calibration.json").exists():
+        report.heading("Calibration", "No committed fit (run mbaxis calibrate --out).")
+        return
+    fit = json.loads((folder / "calibration.json").read_text(encoding="utf-8"))
+    parameters = read_tsv(folder / "fitted_parameters.tsv")
+    identifiable = int((parameters["identifiable"].astype(str) == "true").sum())
+    summary["calibration"] = {
+        k: fit[k] for k in ("datasets", "points", "studies", "starts", "best_objective")
+    } | {"identifiable": identifiable, "estimated": len(parameters)}
+    report.heading(
+        "Calibration",
+        f"The committed fit: {fit['points']} published means in {fit['datasets']} time courses "
+        f"of {fit['studies']} studies (a PEtab problem), {fit['starts']} starts "
+        f"({fit['converged_starts']} reach the best objective, {fit['best_objective']:.4g}); "
+        f"{identifiable} of {len(parameters)} estimated parameters are identifiable, and only "
+        "those went back into the tables. The data are far fewer than the model needs: read "
+        "the intervals as what these studies can say, not what is known.",
+    )
+    report.figure("calibration_waterfall", waterfall_figure(read_tsv(folder / "starts.tsv")),
+                  "Final objective of every start, sorted.")  # fmt: skip
+    report.figure(
+        "calibration_fits",
+        fits_figure(read_tsv(folder / "fits.tsv")),
+        "Each time course: published means with standard errors (black), fitted model (red).",
+    )
+    report.figure(
+        "calibration_profiles",
+        profiles_figure(read_tsv(folder / "profiles.tsv"), parameters),
+        "Profile likelihoods; a parameter is identifiable when its profile crosses the 95% "
+        "threshold on both sides within the bounds of parameters.tsv.",
+    )
+    report.table("calibration_parameters", parameters.drop(columns=["studies"]),
+                 "Fitted parameters with 95% profile-likelihood intervals")  # fmt: skip
+    cross = folder / "cross_validation.tsv"
+    if cross.exists():
+        table = read_tsv(cross)
+        flagged = int(table["overfitted"].astype(str).str.lower().eq("true").sum())
+        summary["calibration"]["overfitted_studies"] = flagged
+        report.figure(
+            "calibration_cross_validation",
+            cross_validation_figure(table),
+            f"Leave-one-study-out: {flagged} of {len(table)} studies are predicted more than "
+            "twice as badly left out as fitted (the fit leans on them).",
+        )
+        report.table("calibration_cross_validation", table, "Chi-square per point, in and out")
+    ensemble_path = folder / "ensemble.csv"
+    if ensemble_path.exists():
+        ensemble = load_ensemble(ensemble_path, model)
+        bands = simulate_ensemble(
+            model, ensemble, [parse_protocol(CALIBRATION_PROTOCOL)],
+            columns=list(CALIBRATION_READOUTS),
+        )  # fmt: skip
+        figure = Figure(figsize=(9, 5))
+        ax = figure.subplots()
+        plot_ensemble_timecourse(bands, list(CALIBRATION_READOUTS), ax=ax)
+        report.figure(
+            "calibration_ensemble",
+            figure,
+            f"{CALIBRATION_PROTOCOL} over the {len(ensemble)} posterior members: median and "
+            "5-95% band.",
+        )
 
 
 def _model_files(report: _Report, model: Model) -> None:

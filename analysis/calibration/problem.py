@@ -45,6 +45,7 @@ __all__ = [
     "CalibrationProblem",
     "Condition",
     "Dataset",
+    "bundled_fit_path",
     "bundled_problem_path",
     "load_problem",
     "observable_id",
@@ -74,6 +75,11 @@ def observable_id(readout: str) -> str:
 def bundled_problem_path() -> Path:
     """The YAML file of the calibration problem shipped with mbaxis."""
     return Path(str(resources.files("mbaxis.analysis.data.calibration") / "problem.yaml"))
+
+
+def bundled_fit_path() -> Path:
+    """The folder of the committed fit of the bundled problem (``mbaxis calibrate --out``)."""
+    return bundled_problem_path().parent / "fit"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ The posterior is the calibration likelihood times a uniform prior on log10 param
 the bounds of ``parameters.tsv``. The chain starts at the best fit, the burn-in is found with
 Geweke's test, and the rest is thinned evenly to the number of members asked for; the result
 is an :class:`~mbaxis.analysis.ensembles.Ensemble` (equal weights) that ``--ensemble`` reads.
+When Geweke's test finds no stationary stretch (a posterior whose unidentifiable directions
+run to the bounds mixes slowly), the second half of the chain is kept and the summary says
+``converged: false``: a longer chain (``--samples``) is the remedy.
 """
 
 from __future__ import annotations
@@ -16,13 +19,15 @@ import pypesto.sample
 
 from mbaxis.analysis.calibration.fitting import CalibrationResult, WorkerObjective
 from mbaxis.analysis.ensembles import Ensemble
+from mbaxis.analysis.errors import CalibrationError
 from mbaxis.network import Model
 
 __all__ = ["SampleSummary", "sample_ensemble"]
 
 
 class SampleSummary(dict[str, float]):
-    """What the chain did: samples, burn-in, acceptance, effective sample size."""
+    """What the chain did: samples, burn-in, converged (1 or 0, Geweke), acceptance, effective
+    sample size."""
 
 
 def sample_ensemble(
@@ -38,7 +43,7 @@ def sample_ensemble(
 
     Raises
     ------
-    ValueError
+    CalibrationError
         When fewer samples than ``members`` remain after the burn-in.
     """
     problem = result.problem
@@ -55,10 +60,14 @@ def sample_ensemble(
     sampled = pypesto.sample.sample(
         pypesto_problem, n_samples=samples, sampler=sampler, x0=result.best.x, result=None
     )
+    chain = np.asarray(sampled.sample_result.trace_x[0], dtype=float)
     burn_in = int(pypesto.sample.geweke_test(sampled))
-    trace = np.asarray(sampled.sample_result.trace_x[0], dtype=float)[burn_in:]
+    converged = burn_in < len(chain) - 1
+    if not converged:
+        burn_in = len(chain) // 2
+    trace = chain[burn_in:]
     if len(trace) < members:
-        raise ValueError(
+        raise CalibrationError(
             f"only {len(trace)} samples after a burn-in of {burn_in}; ask for more than "
             f"{samples} samples or fewer than {members} members"
         )
@@ -74,6 +83,7 @@ def sample_ensemble(
     summary = SampleSummary(
         samples=float(samples),
         burn_in=float(burn_in),
+        converged=float(converged),
         acceptance=accepted,
         effective_sample_size=float(effective) if effective is not None else float("nan"),
     )

@@ -19,6 +19,7 @@ from mbaxis.analysis.calibration.crossvalidation import leave_one_study_out
 from mbaxis.analysis.calibration.fitting import fit, profile, start_points
 from mbaxis.analysis.calibration.problem import CalibrationProblem
 from mbaxis.analysis.calibration.sampling import sample_ensemble
+from mbaxis.analysis.errors import CalibrationError
 from mbaxis.network import Model
 from tests.calibration.synthetic import log10, write_synthetic_problem
 
@@ -98,7 +99,7 @@ def test_posterior_members_surround_the_truth(synthetic: CalibrationProblem, mod
     for index, truth in enumerate(TRUTH.values()):
         assert low[index] < truth < high[index]
     assert 0.05 < chain["acceptance"] < 0.9
-    with pytest.raises(ValueError, match="samples after a burn-in"):
+    with pytest.raises(CalibrationError, match="samples after a burn-in"):
         sample_ensemble(result, model, members=500, samples=300, seed=2)
 
 

@@ -91,7 +91,7 @@ def test_cli_prints_the_contract_summary(
     out = tmp_path / "fit"
     status = main(
         ["calibrate", "--problem", str(problem_folder), "--starts", "2", "--jobs", "1",
-         "--out", str(out), "--json"]
+         "--ensemble-size", "20", "--samples", "200", "--out", str(out), "--json"]
     )  # fmt: skip
     assert status == 0
     summary = json.loads(capsys.readouterr().out)
@@ -100,8 +100,10 @@ def test_cli_prints_the_contract_summary(
     (row,) = summary["parameters"]
     assert set(row) >= {"id", "value", "lower", "upper", "identifiable"}
     assert row["lower"] <= row["value"] <= row["upper"]
-    for name in ("calibration.json", "starts.tsv", "fits.tsv", "fitted_parameters.tsv",
-                 "waterfall.png", "fits.png", "profiles.png"):  # fmt: skip
+    assert summary["ensemble"]["members"] == 20
+    tables = ("calibration.json", "starts.tsv", "fits.tsv", "fitted_parameters.tsv", "profiles.tsv")
+    written = (*tables, "ensemble.csv", "waterfall.png", "fits.png", "profiles.png")
+    for name in written:
         assert (out / name).stat().st_size > 0, name
 
 
@@ -110,6 +112,7 @@ def test_cli_prints_the_contract_summary(
     [
         (["--problem", "/nonexistent/problem.yaml"], "no such PEtab YAML file"),
         (["--starts", "0"], "--starts must be at least 1"),
+        (["--ensemble-size", "500", "--samples", "100"], "--ensemble-size must be >= 0 and"),
     ],
 )
 def test_cli_bad_input_is_one_line(
