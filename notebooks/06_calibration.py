@@ -71,7 +71,7 @@ print(
 waterfall_figure(read_tsv(fit_folder / "starts.tsv"))
 
 # %%
-fits_figure(read_tsv(fit_folder / "fits.tsv"))
+fits_figure(read_tsv(fit_folder / "fits.tsv"), read_tsv(fit_folder / "curves.tsv"))
 
 # %% [markdown]
 # Profile likelihoods: a parameter is identifiable when its profile rises above the 95%

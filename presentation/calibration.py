@@ -13,6 +13,8 @@ Files in the output folder, each written atomically:
     each parameter's profile: value and rise of the objective above the best;
 ``fits.tsv``
     every published mean beside the fitted model's value (scaled), per dataset;
+``curves.tsv``
+    the fitted model's time course of every dataset on a fine grid (scaled), for the figure;
 ``cross_validation.tsv``
     with ``--cross-validate``: chi-square per point of each study fitted and left out;
 ``ensemble.csv``
@@ -132,11 +134,20 @@ def _tables(
         columns=["datasetId", "studyId", "readout", "time_min", "measurement", "sem", "model",
                  "scale"],
     )  # fmt: skip
+    curves = pd.DataFrame(
+        [
+            (dataset, time, value)
+            for dataset, (times, values) in objective.curves(result.best.x).items()
+            for time, value in zip(times, values, strict=True)
+        ],
+        columns=["datasetId", "time_min", "model"],
+    )
     return {
         "starts.tsv": starts,
         "fitted_parameters.tsv": parameters,
         "profiles.tsv": profiles,
         "fits.tsv": fits,
+        "curves.tsv": curves,
     }
 
 
@@ -156,8 +167,18 @@ def waterfall_figure(starts: pd.DataFrame) -> Figure:
     return figure
 
 
-def fits_figure(fits: pd.DataFrame) -> Figure:
-    """Every dataset: published means with standard errors, and the fitted model."""
+def _time_axis(minutes: float) -> tuple[float, str]:
+    """A unit that suits a time course's length: minutes, hours or days."""
+    if minutes <= 180:
+        return 1.0, "minutes"
+    if minutes <= 72 * 60:
+        return 60.0, "hours"
+    return 1440.0, "days"
+
+
+def fits_figure(fits: pd.DataFrame, curves: pd.DataFrame | None = None) -> Figure:
+    """Every dataset: published means with standard errors, and the fitted model (its whole
+    time course when ``curves`` is given, else its values at the published times)."""
     datasets = list(dict.fromkeys(fits["datasetId"]))
     columns = 4
     rows = math.ceil(len(datasets) / columns)
@@ -165,11 +186,18 @@ def fits_figure(fits: pd.DataFrame) -> Figure:
     grid = figure.subplots(rows, columns, squeeze=False)
     for axes, dataset in zip(grid.flat, datasets, strict=False):
         part = fits[fits["datasetId"] == dataset]
-        hours = part["time_min"].to_numpy(dtype=float) / 60.0
-        axes.errorbar(hours, part["measurement"], yerr=part["sem"], fmt="o", color="k", ms=4)
-        axes.plot(hours, part["model"], "s-", color="tab:red", ms=3)
+        times = part["time_min"].to_numpy(dtype=float)
+        divisor, unit = _time_axis(float(times.max()))
+        axes.errorbar(
+            times / divisor, part["measurement"], yerr=part["sem"], fmt="o", color="k", ms=4
+        )
+        if curves is not None and (curves["datasetId"] == dataset).any():
+            line = curves[curves["datasetId"] == dataset]
+            axes.plot(line["time_min"] / divisor, line["model"], "-", color="tab:red")
+        else:
+            axes.plot(times / divisor, part["model"], "s-", color="tab:red", ms=3)
         axes.set_title(f"{dataset}\n{part['readout'].iloc[0]}", fontsize=8)
-        axes.set_xlabel("hours", fontsize=8)
+        axes.set_xlabel(unit, fontsize=8)
         axes.tick_params(labelsize=7)
     for axes in list(grid.flat)[len(datasets) :]:
         axes.axis("off")
@@ -247,7 +275,7 @@ def write_calibration(
         written.append(folder / name)
     figures = {
         "waterfall.png": waterfall_figure(tables["starts.tsv"]),
-        "fits.png": fits_figure(tables["fits.tsv"]),
+        "fits.png": fits_figure(tables["fits.tsv"], tables["curves.tsv"]),
         "profiles.png": profiles_figure(tables["profiles.tsv"], tables["fitted_parameters.tsv"]),
     }
     if cross:

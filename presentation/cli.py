@@ -298,9 +298,9 @@ def _build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument(
         "--samples",
         type=int,
-        default=4000,
+        default=10000,
         metavar="N",
-        help="length of the adaptive Metropolis chain (default 4000)",
+        help="length of the adaptive Metropolis chain (default 10000)",
     )
     calibrate.add_argument(
         "--jobs", type=int, default=None, help="worker processes (default: all cores)"

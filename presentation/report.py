@@ -491,7 +491,7 @@ def _calibration(report: _Report, model: Model, summary: dict[str, Any]) -> None
                   "Final objective of every start, sorted.")  # fmt: skip
     report.figure(
         "calibration_fits",
-        fits_figure(read_tsv(folder / "fits.tsv")),
+        fits_figure(read_tsv(folder / "fits.tsv"), read_tsv(folder / "curves.tsv")),
         "Each time course: published means with standard errors (black), fitted model (red).",
     )
     report.figure(

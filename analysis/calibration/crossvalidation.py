@@ -5,8 +5,8 @@ tables' values and Latin-hypercube points, never the full fit's optimum, which h
 study), and the left-out study's time courses are predicted; their scales are
 still found in closed form (assays differ, see :mod:`.problem`), so what is predicted is the
 shape and relative size of each time course. The error of a study is its mean squared weighted
-residual (chi-square per point); a study predicted much worse left out than fitted in says the
-fit bends to it rather than learning from the others.
+residual (chi-square per point); a study predicted much worse left out than fitted in (beyond
+its noise) says the fit bends to it rather than learning from the others.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from mbaxis.network import Model
 __all__ = ["OVERFIT_RATIO", "StudyError", "leave_one_study_out", "study_errors"]
 
 #: A study predicted left out with more than this many times its in-sample error per point is
-#: flagged: the fit depends on seeing it.
+#: flagged: the fit depends on seeing it. The in-sample error counts as at least 1 (a chi-square
+#: per point of 1 is what the published standard errors allow), so a study fitted exactly and
+#: predicted within its noise is not flagged.
 OVERFIT_RATIO = 2.0
 
 
@@ -40,7 +42,8 @@ class StudyError:
 
     @property
     def ratio(self) -> float:
-        return self.left_out / self.in_sample if self.in_sample > 0 else float("inf")
+        """Left-out error over in-sample error, the latter counted as at least 1."""
+        return self.left_out / max(self.in_sample, 1.0)
 
     @property
     def overfitted(self) -> bool:

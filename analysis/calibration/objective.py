@@ -135,6 +135,34 @@ class Objective:
             out[dataset.id] = np.asarray(series.to_numpy(), dtype=float)[positions]
         return out
 
+    def curves(
+        self, log10_values: Sequence[float] | np.ndarray, points: int = 121
+    ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Each dataset's model time course on a fine grid from 0 to its last time, scaled as
+        in :meth:`fit` (for figures: the published means show only a few times)."""
+        fitted = self.fit(log10_values)
+        values = np.power(10.0, np.asarray(log10_values, dtype=float))
+        overrides = dict(zip(self.parameter_ids, values.tolist(), strict=True))
+        out = {}
+        for dataset in self.problem.datasets:
+            condition = self.problem.conditions[dataset.condition]
+            end = float(dataset.times[-1])
+            grid = np.linspace(0.0, end, points)
+            table = self.simulator.run(
+                condition.protocols,
+                subject=condition.subject,
+                times=grid.tolist(),
+                t_end=end,
+                columns=[dataset.readout],
+                parameters=overrides,
+            )
+            series = table[dataset.readout]
+            out[dataset.id] = (
+                np.asarray(series.index, dtype=float),
+                fitted.scales[dataset.id] * np.asarray(series.to_numpy(), dtype=float),
+            )
+        return out
+
     def fit(self, log10_values: Sequence[float] | np.ndarray) -> Fit:
         """Predictions, scales, weighted residuals and cost at these parameters.
 

@@ -25,7 +25,7 @@ from mbaxis.network import Model
 __all__ = ["SampleSummary", "sample_ensemble"]
 
 
-class SampleSummary(dict[str, float]):
+class SampleSummary(dict[str, float | None]):
     """What the chain did: samples, burn-in, converged (1 or 0, Geweke), acceptance, effective
     sample size."""
 
@@ -35,7 +35,7 @@ def sample_ensemble(
     model: Model,
     *,
     members: int = 200,
-    samples: int = 4000,
+    samples: int = 10000,
     seed: int = 0,
     progress: bool = False,
 ) -> tuple[Ensemble, SampleSummary]:
@@ -83,8 +83,11 @@ def sample_ensemble(
     summary = SampleSummary(
         samples=float(samples),
         burn_in=float(burn_in),
-        converged=float(converged),
+        converged=bool(converged),
         acceptance=accepted,
-        effective_sample_size=float(effective) if effective is not None else float("nan"),
+        # pyPESTO gives no effective sample size for a chain Geweke did not call converged
+        effective_sample_size=(
+            float(effective) if effective is not None and np.isfinite(effective) else None
+        ),
     )
     return ensemble, summary

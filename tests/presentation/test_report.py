@@ -4,6 +4,7 @@ offline, and the network figure keeps the contract species' labels apart."""
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from mbaxis.analysis.calibration import bundled_fit_path
 from mbaxis.network import Model, to_digraph
 from mbaxis.plots import plot_network
 from mbaxis.report import ReportSettings, build_report
@@ -53,11 +55,22 @@ def test_tables_and_model_files(report: tuple[Path, dict]) -> None:
         "local_sensitivity",
         "sobol",
         "validation",
+        "calibration_parameters",
+        "calibration_cross_validation",
     ):
         frame = pd.read_csv(out / "tables" / f"{table}.csv")
         assert len(frame) > 0, table
     for name in COMMITTED_FILES.values():
         assert (out / "model" / name).read_bytes() == (models_folder() / name).read_bytes()
+
+
+def test_the_calibration_section_reads_the_committed_fit(report: tuple[Path, dict]) -> None:
+    out, summary = report
+    committed = json.loads((bundled_fit_path() / "calibration.json").read_text(encoding="utf-8"))
+    assert summary["calibration"]["points"] == committed["points"]
+    assert summary["calibration"]["best_objective"] == committed["best_objective"]
+    for name in ("waterfall", "fits", "profiles", "cross_validation", "ensemble"):
+        assert (out / "figures" / f"calibration_{name}.png").exists(), name
 
 
 def test_page_names_the_accuracy_and_opens_offline(report: tuple[Path, dict]) -> None:
