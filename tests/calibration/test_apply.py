@@ -27,22 +27,29 @@ def test_only_identifiable_values_are_written_and_refits_keep_the_history(tmp_pa
     fitted = _fitted(
         tmp_path,
         [
-            "exercise_acth__ec50\t1.07\t0.6\t1.35\ttrue\t0.1875\t3\tanderson_2016, buono_1986",
-            "fasting_gh__emax\t5\t1\t14\tfalse\t0.875\t14\tho_1988",
+            "exercise_lactate__ec50\t1.07\t0.6\t1.35\ttrue\t0.25\t4\tbirat_2018",
+            "exercise_gh__emax\t40\t13\t200\tfalse\t12.5\t200\tsherk_2011",
         ],
     )
-    assert apply_fit(fitted, tables) == ["exercise_acth__ec50"]
-    model = load_model(folder)
-    rows = {p.id: p for p in model.parameters}
-    assert rows["exercise_acth__ec50"].value == pytest.approx(1.07)
-    assert rows["exercise_acth__ec50"].source.startswith("fitted: mbaxis calibrate")
-    assert "before the fit: 0.75, calibrated:" in rows["exercise_acth__ec50"].source
-    assert rows["fasting_gh__emax"].value == 3.5  # not identifiable: the tables keep theirs
+    before = {p.id: p for p in load_model(folder).parameters}
+    assert apply_fit(fitted, tables) == ["exercise_lactate__ec50"]
+    rows = {p.id: p for p in load_model(folder).parameters}
+    assert rows["exercise_lactate__ec50"].value == pytest.approx(1.07)
+    assert rows["exercise_lactate__ec50"].source.startswith("fitted: mbaxis calibrate")
+    old = before["exercise_lactate__ec50"]
+    assert (
+        f", {old.source[:40]}" in rows["exercise_lactate__ec50"].source
+    )
+    # not identifiable: the tables keep theirs
+    assert rows["exercise_gh__emax"].value == before["exercise_gh__emax"].value
     # a second fit replaces the value and keeps the first history
-    apply_fit(_fitted(tmp_path, ["exercise_acth__ec50\t1.2\t0.7\t1.5\ttrue\t0.1875\t3\tx"]), tables)
-    again = {p.id: p for p in load_model(folder).parameters}["exercise_acth__ec50"]
+    apply_fit(
+        _fitted(tmp_path, ["exercise_lactate__ec50\t1.2\t0.7\t1.5\ttrue\t0.25\t4\tx"]), tables
+    )
+    again = {p.id: p for p in load_model(folder).parameters}["exercise_lactate__ec50"]
     assert again.value == pytest.approx(1.2)
-    assert again.source.count("before the fit") == 1 and "0.75, calibrated:" in again.source
+    assert again.source.count("before the fit") == 1
+    assert f", {old.source[:40]}" in again.source
 
 
 def test_a_fitted_parameter_the_tables_lack_is_named(tmp_path: Path) -> None:
