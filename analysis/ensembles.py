@@ -16,6 +16,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -247,6 +248,38 @@ def simulate_ensemble(
 ENSEMBLE_SETTINGS = SimulatorSettings(rtol=1e-6, atol=1e-10)
 
 
+def _run_members(
+    model: Model,
+    ensemble: Ensemble,
+    payload: Callable[[str, tuple[tuple[str, float], ...]], Any],
+    work: Callable[[Simulator, Any], list[dict[str, object]]],
+    *,
+    jobs: int,
+    checkpoint: str | Path | None,
+    resume: bool,
+    progress: bool,
+) -> pd.DataFrame:
+    """One task per member (its parameter overrides in ``payload``), run by the executor at
+    :data:`ENSEMBLE_SETTINGS`; the rows of every member in one table."""
+    tasks = [
+        Task(member, payload(member, tuple(ensemble.overrides(i).items())), size=1)
+        for i, member in enumerate(ensemble.members)
+    ]
+    rows = run_tasks(
+        model,
+        tasks,
+        work,
+        jobs=jobs,
+        checkpoint=checkpoint,
+        resume=resume,
+        progress=progress,
+        description="members",
+        unit="member",
+        settings=ENSEMBLE_SETTINGS,
+    )
+    return pd.DataFrame(rows)
+
+
 @dataclass(frozen=True)
 class _MemberScan:
     member: str
@@ -325,27 +358,15 @@ def knockout_ensemble(
         for s in sets
     )
     labels = tuple(str(p.target) for p in singles)
-    tasks = [
-        Task(
-            member,
-            _MemberScan(member, tuple(ensemble.overrides(i).items()), scenarios, labels, threshold),
-            size=1,
-        )
-        for i, member in enumerate(ensemble.members)
-    ]
-    found = pd.DataFrame(
-        run_tasks(
-            model,
-            tasks,
-            _scan_member,
-            jobs=jobs,
-            checkpoint=checkpoint,
-            resume=resume,
-            progress=progress,
-            description="members",
-            unit="member",
-            settings=ENSEMBLE_SETTINGS,
-        )
+    found = _run_members(
+        model,
+        ensemble,
+        lambda member, overrides: _MemberScan(member, overrides, scenarios, labels, threshold),
+        _scan_member,
+        jobs=jobs,
+        checkpoint=checkpoint,
+        resume=resume,
+        progress=progress,
     )
     weights = dict(zip(ensemble.members, ensemble.weights.tolist(), strict=True))
     if reference is None:
@@ -392,29 +413,17 @@ def validate_ensemble(
 ) -> pd.DataFrame:
     """Every finding under every member: the weighted fraction of members under which it
     holds (``fraction_ok``), and each member's accuracy summarised in ``attrs``."""
-    tasks = [
-        Task(
-            member,
-            _MemberFindings(
-                member, tuple(ensemble.overrides(i).items()), tuple(observations), threshold
-            ),
-            size=1,
-        )
-        for i, member in enumerate(ensemble.members)
-    ]
-    found = pd.DataFrame(
-        run_tasks(
-            model,
-            tasks,
-            _score_member,
-            jobs=jobs,
-            checkpoint=checkpoint,
-            resume=resume,
-            progress=progress,
-            description="members",
-            unit="member",
-            settings=ENSEMBLE_SETTINGS,
-        )
+    found = _run_members(
+        model,
+        ensemble,
+        lambda member, overrides: _MemberFindings(
+            member, overrides, tuple(observations), threshold
+        ),
+        _score_member,
+        jobs=jobs,
+        checkpoint=checkpoint,
+        resume=resume,
+        progress=progress,
     )
     weights = dict(zip(ensemble.members, ensemble.weights.tolist(), strict=True))
     found["weight"] = found["member"].map(weights)
