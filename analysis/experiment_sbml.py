@@ -17,7 +17,7 @@ simulator searches that state (events cannot) and it is written as the initial a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import libsbml
@@ -25,15 +25,26 @@ import libsbml
 from mbaxis.analysis.defaults import CAPACITY, SUPRAMAXIMAL, WORK_RATE
 from mbaxis.analysis.errors import SimulationError
 from mbaxis.analysis.model_cache import model_sbml
-from mbaxis.analysis.perturbations import Perturbation, apply_perturbations
-from mbaxis.analysis.protocols import Protocol, default_t_end, make_protocol, schedule
+from mbaxis.analysis.perturbations import Perturbation, PerturbationEffect, apply_perturbations
+from mbaxis.analysis.protocols import (
+    Protocol,
+    Segment,
+    default_t_end,
+    make_protocol,
+    schedule,
+)
 from mbaxis.analysis.scenarios import Experiment
 from mbaxis.analysis.simulation import VANISHING, Simulator
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
 from mbaxis.network.units import UNITS
 
-__all__ = ["experiment_sbml", "roadrunner_for"]
+__all__ = ["experiment_sbml", "roadrunner_for", "write_schedule"]
+
+
+#: Minutes after t = 0 at which a gated experiment's first inputs switch on (see
+#: :func:`write_schedule`); far below any time the model or a measurement resolves.
+GATED_START = 1e-6
 
 
 def _number(value: float) -> float:
@@ -89,6 +100,40 @@ def experiment_sbml(
         start = _start_where_the_simulator_does(
             sbml_model, simulator or Simulator(model), perturbations, subject
         )
+    write_schedule(sbml_model, model, segments, protocols, effect, start, rest_capacity)
+    described = Experiment(tuple(protocols), tuple(perturbations), subject)
+    sbml_model.setName(f"{sbml_model.getName()}: {described}")
+    return str(libsbml.writeSBMLToString(document))
+
+
+def write_schedule(
+    sbml_model: libsbml.Model,
+    model: Model,
+    segments: Sequence[Segment],
+    protocols: Sequence[Protocol],
+    effect: PerturbationEffect,
+    start: Mapping[str, float],
+    rest_capacity: str,
+    *,
+    gate: str | None = None,
+) -> None:
+    """Write ``segments`` into ``sbml_model``: the first as initial assignments of the inputs,
+    each later switch as an event ``time >= t``.
+
+    With ``gate`` (the ID of a parameter the caller adds), every segment is an event whose
+    trigger also needs ``gate > 0.5``: several experiments then share one SBML file, and a tool
+    picks one by setting its gate to 1 (the PEtab export's conditions); inputs keep their
+    resting values while every gate is 0. The first segment then starts at
+    :data:`GATED_START` rather than 0: engines differ on whether a trigger that is already true
+    when a run is reset fires, and none fails to see one turn true. The simulator's flush of
+    vanishing amounts is left out (an event assigning species stops tools from taking
+    conserved moieties out before a steady-state search).
+
+    ``start`` is the state the run starts from (species far below their resting level there
+    are flushed to 0 at each switch, as the simulator does); ``rest_capacity`` is the reference
+    subject's aerobic capacity as an SBML quantity with its unit (empty if the model has none),
+    which absolute intensities are divided by.
+    """
     inputs = {s.id: s for s in model.inputs}
     names = list(segments[0].inputs)
     for name in names:
@@ -120,7 +165,7 @@ def experiment_sbml(
             return f"{_number(effect.input_fixed[name])!r} {units[name]}"
         literal = f"{_number(number)!r} {units[name]}"
         if absolute:
-            if capacity is None:
+            if not rest_capacity:
                 raise SimulationError(
                     f"an intensity given with absolute=true needs the model's aerobic capacity "
                     f"'{CAPACITY}', which this model does not hold"
@@ -137,6 +182,7 @@ def experiment_sbml(
         for s in model.states
         if s.resting_level == 0.0 or start[s.id] < 1e-3 * s.resting_level
     }
+    prefix = "protocol_switch" if gate is None else f"{gate}_switch"
     for number, segment in enumerate(segments):
         assignments: dict[str, Any] = {
             name: value(name, segment.inputs[name], name in segment.absolute) for name in names
@@ -152,32 +198,32 @@ def experiment_sbml(
                 if scale == 1.0
                 else f"{above} * {_number(scale)!r} dimensionless"
             )
-        if number == 0:
+        if number == 0 and gate is None:
             for name, text in assignments.items():
                 initial = sbml_model.createInitialAssignment()
                 initial.setSymbol(name)
                 initial.setMath(_formula(text, f"the initial value of {name}"))
             continue
         event = sbml_model.createEvent()
-        event.setId(f"protocol_switch_{number}")
+        event.setId(f"{prefix}_{number}")
         event.setName(f"inputs from {segment.start:g} min")
         event.setUseValuesFromTriggerTime(True)
         trigger = event.createTrigger()
         trigger.setInitialValue(False)
         trigger.setPersistent(True)
-        trigger.setMath(_formula(f"time >= {segment.start!r} min", event.getId()))
+        when = f"time >= {max(segment.start, 0.0 if gate is None else GATED_START)!r} min"
+        if gate is not None:
+            when = f"({gate} > 0.5 dimensionless) && ({when})"
+        trigger.setMath(_formula(when, event.getId()))
         for name, text in assignments.items():
             assignment = event.createEventAssignment()
             assignment.setVariable(name)
             assignment.setMath(_formula(text, f"{name} in {event.getId()}"))
-        for name, unit in cleared.items():  # the simulator's flush between stretches
+        for name, unit in cleared.items() if gate is None else ():  # the simulator's flush
             assignment = event.createEventAssignment()
             assignment.setVariable(name)
             text = f"piecewise(0 {unit}, abs({name}) < {VANISHING!r} {unit}, {name})"
             assignment.setMath(_formula(text, f"{name} in {event.getId()}"))
-    described = Experiment(tuple(protocols), tuple(perturbations), subject)
-    sbml_model.setName(f"{sbml_model.getName()}: {described}")
-    return str(libsbml.writeSBMLToString(document))
 
 
 def _start_where_the_simulator_does(

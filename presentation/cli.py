@@ -67,10 +67,11 @@ def _build_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser(
         "export",
-        help="write the model as SBML core, SBML-qual, Antimony or GraphML, or simulation "
-        "experiments as a COMBINE archive (omex)",
+        help="write the model as SBML core, SBML-qual, Antimony or GraphML, simulation "
+        "experiments as a COMBINE archive (omex), or the calibration problem as a "
+        "self-contained PEtab problem (petab)",
     )
-    export.add_argument("format", choices=(*FORMATS, "omex"), help="the file format")
+    export.add_argument("format", choices=(*FORMATS, "omex", "petab"), help="the file format")
     export.add_argument("--out", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument(
         "--protocol",
@@ -91,6 +92,11 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--subject", metavar="SPEC", help="omex: who the experiments are done on")
     export.add_argument("--t-end", type=float, metavar="MIN", help="omex: end of the run")
     export.add_argument("--points", type=int, metavar="N", help="omex: number of output times")
+    export.add_argument(
+        "--problem",
+        metavar="PATH",
+        help="petab: the calibration problem's YAML file or folder (default: the bundled one)",
+    )
     export.add_argument(
         "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
     )
@@ -882,6 +888,10 @@ def _export_command(args: argparse.Namespace) -> int:
 
     if args.format == "omex":
         return _export_omex(args)
+    if args.format == "petab":
+        return _export_petab(args)
+    if args.problem:
+        raise ProtocolError(f"--problem applies to 'export petab', not to '{args.format}'")
     if (
         args.protocol
         or args.all
@@ -912,6 +922,48 @@ def _export_command(args: argparse.Namespace) -> int:
     elif not args.out:
         sys.stdout.write(text)
     return 0
+
+
+def _export_petab(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.calibration import load_problem
+    from mbaxis.analysis.calibration.export import export_petab
+    from mbaxis.analysis.errors import ProtocolError
+    from mbaxis.network import load_model
+
+    if not args.out:
+        raise ProtocolError("export petab needs --out DIR (a PEtab problem is several files)")
+    if args.protocol or args.all or args.perturb or args.subject or args.t_end or args.points:
+        raise ProtocolError(
+            "export petab writes the calibration problem's own experiments; --protocol, --all, "
+            "--perturb, --subject, --t-end and --points apply to 'export omex'"
+        )
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise ProtocolError(f"--out {out}: export petab writes a folder, and this is a file")
+    model = load_model(args.model)
+    problem = load_problem(_problem_path(args), model)
+    written = export_petab(problem, model, out)
+    if args.json:
+        files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+        summary = {
+            "format": "petab",
+            "path": str(written),
+            "files": files,
+            "conditions": len(problem.conditions),
+            "datasets": len(problem.datasets),
+            "points": problem.points,
+        }
+        json.dump(summary, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+    return 0
+
+
+def _problem_path(args: argparse.Namespace) -> Path:
+    """--problem as a YAML file (a folder means its problem.yaml); the bundled one without it."""
+    from mbaxis.analysis.calibration import bundled_problem_path
+
+    path = Path(args.problem) if args.problem else bundled_problem_path()
+    return path / "problem.yaml" if path.is_dir() else path
 
 
 def _export_omex(args: argparse.Namespace) -> int:
@@ -975,7 +1027,7 @@ def _export_omex(args: argparse.Namespace) -> int:
 def _calibrate_command(args: argparse.Namespace) -> int:
     import time
 
-    from mbaxis.analysis.calibration import Objective, bundled_problem_path, load_problem
+    from mbaxis.analysis.calibration import Objective, load_problem
     from mbaxis.analysis.calibration.fitting import fit, profile, unprofiled
     from mbaxis.analysis.errors import CalibrationError
     from mbaxis.analysis.executor import cpu_count
@@ -991,10 +1043,7 @@ def _calibrate_command(args: argparse.Namespace) -> int:
             f"{args.ensemble_size}"
         )
     model = load_model(args.model)
-    path = Path(args.problem) if args.problem else bundled_problem_path()
-    if path.is_dir():
-        path = path / "problem.yaml"
-    problem = load_problem(path, model)
+    problem = load_problem(_problem_path(args), model)
     jobs = args.jobs if args.jobs is not None else cpu_count()
     progress = not args.no_progress and not args.json
     objective = Objective(problem, model)

@@ -37,9 +37,7 @@ def test_only_identifiable_values_are_written_and_refits_keep_the_history(tmp_pa
     assert rows["exercise_lactate__ec50"].value == pytest.approx(1.07)
     assert rows["exercise_lactate__ec50"].source.startswith("fitted: mbaxis calibrate")
     old = before["exercise_lactate__ec50"]
-    assert (
-        f", {old.source[:40]}" in rows["exercise_lactate__ec50"].source
-    )
+    assert f", {old.source[:40]}" in rows["exercise_lactate__ec50"].source
     # not identifiable: the tables keep theirs
     assert rows["exercise_gh__emax"].value == before["exercise_gh__emax"].value
     # a second fit replaces the value and keeps the first history
