@@ -241,7 +241,15 @@ def _measurements(
     dataset_rows: Mapping[str, Mapping[str, str]],
 ) -> tuple[Dataset, ...]:
     name = "measurements.tsv"
-    required = ("datasetId", "noiseParameters", "observableParameters")
+    required = (
+        "observableId",
+        "simulationConditionId",
+        "measurement",
+        "time",
+        "datasetId",
+        "noiseParameters",
+        "observableParameters",
+    )
     missing = [c for c in required if c not in measurements.columns]
     if missing:
         raise CalibrationError(f"{name}: missing column(s) {', '.join(missing)}")
@@ -402,6 +410,18 @@ def load_problem(path: str | Path, model: Model) -> CalibrationProblem:
             petab_problem = petab.Problem.from_yaml(path)
     except Exception as error:  # petab raises many kinds; all mean the same to a user
         raise CalibrationError(f"{path}: PEtab could not read the problem: {error}") from None
+    tables = {
+        "condition_files": petab_problem.condition_df,
+        "measurement_files": petab_problem.measurement_df,
+        "observable_files": petab_problem.observable_df,
+        "parameter_file": petab_problem.parameter_df,
+    }
+    absent = [key for key, table in tables.items() if table is None]
+    if absent or petab_problem.model is None:
+        raise CalibrationError(
+            f"{path}: the problem names no {', '.join(absent or ['sbml_files'])}; a calibration "
+            "problem needs a model, conditions, measurements, observables and parameters"
+        )
     folder = path.parent
     conditions = _conditions(folder)
     readouts = _readouts(petab_problem.observable_df, model)

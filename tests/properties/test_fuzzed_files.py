@@ -3,12 +3,14 @@ error that points at the file (and, for a row, the line); never a crash or a bar
 
 Mutations start from the committed files: byte noise (bytes inserted, replaced, deleted),
 truncation, other encodings, and the edits people make by hand (rows dropped or repeated,
-columns dropped or swapped, a cell overwritten). PEtab tables join when the project ships
-them (issue #14).
+columns dropped or swapped, a cell overwritten). The calibration problem's files are fuzzed
+the same way: the tables people edit (``points.tsv``, ``estimated.tsv``) through the build, and
+the PEtab tables and YAML through the reader.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,9 @@ import pytest
 import yaml
 from hypothesis import given, strategies as st
 
+from mbaxis.analysis.calibration import load_problem
+from mbaxis.analysis.calibration.build import MODEL_FILE, problem_files
+from mbaxis.analysis.calibration.problem import bundled_problem_path
 from mbaxis.analysis.observations import bundled_observations_path, load_observations
 from mbaxis.network import bundled_model_path, load_model
 from mbaxis.network.errors import ModelDataError, ModelError
@@ -23,6 +28,7 @@ from mbaxis.sbml import read_sbml
 from mbaxis.sbml.exporters import models_folder
 from tests.properties.budget import budget
 
+MODEL = load_model(bundled_model_path())
 MODEL_FILES = ("species.tsv", "interactions.tsv", "parameters.tsv", "subjects.tsv", "model.toml")
 
 
@@ -151,8 +157,74 @@ def test_mutated_sbml_reads_or_names_the_file(
         _assert_points_at_the_file(error, ("edited.xml",))
 
 
+EDITED_TABLES = ("points.tsv", "estimated.tsv")
+PETAB_FILES = (
+    "problem.yaml",
+    "conditions.tsv",
+    "measurements.tsv",
+    "observables.tsv",
+    "parameters.tsv",
+    "experiments.tsv",
+    "datasets.tsv",
+)
+
+
+def _problem_copy(folder: Path) -> Path:
+    """The bundled problem copied into ``folder`` (its fit left out), its YAML pointing at the
+    bundled SBML; returns the copy's YAML path."""
+    bundled = bundled_problem_path()
+    shutil.copytree(
+        bundled.parent, folder, dirs_exist_ok=True, ignore=shutil.ignore_patterns("fit")
+    )
+    sbml = (bundled.parent / MODEL_FILE).resolve()
+    text = (folder / "problem.yaml").read_text(encoding="utf-8")
+    relative = os.path.relpath(sbml, folder)
+    (folder / "problem.yaml").write_text(text.replace(MODEL_FILE, relative), encoding="utf-8")
+    return folder / "problem.yaml"
+
+
+def _mutate(data: st.DataObject, name: str, original: bytes) -> bytes:
+    if name.endswith(".tsv") and data.draw(st.booleans()):
+        return data.draw(table_edits(original.decode("utf-8"))).encode("utf-8")
+    return data.draw(byte_mutations(original))
+
+
+@budget(30)
+@given(st.sampled_from(EDITED_TABLES), st.data())
+def test_mutated_calibration_tables_build_or_name_the_file(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data: st.DataObject
+) -> None:
+    folder = tmp_path_factory.mktemp("calibration")
+    _problem_copy(folder)
+    path = folder / name
+    path.write_bytes(_mutate(data, name, path.read_bytes()))
+    try:
+        problem_files(folder, MODEL)
+    except ModelError as error:
+        assert name in str(error), str(error)
+
+
+@budget(40)
+@given(st.sampled_from(PETAB_FILES), st.data())
+def test_mutated_petab_files_load_or_name_the_file(
+    tmp_path_factory: pytest.TempPathFactory, name: str, data: st.DataObject
+) -> None:
+    folder = tmp_path_factory.mktemp("petab")
+    yaml_path = _problem_copy(folder)
+    path = folder / name
+    path.write_bytes(_mutate(data, name, path.read_bytes()))
+    try:
+        load_problem(yaml_path, MODEL)
+    except ModelError as error:
+        # petab names the YAML it was asked to read; our checks name the table and line
+        assert name in str(error) or "problem.yaml" in str(error), str(error)
+
+
 def test_the_committed_files_load_unmutated(tmp_path: Path) -> None:
     """The fuzzing starts from files that load: a failure above is the mutation's doing."""
     assert load_model(bundled_model_path()).species
     assert load_observations(bundled_observations_path())
     assert read_sbml(models_folder() / "mbaxis.xml").species
+    yaml_path = _problem_copy(tmp_path / "calibration")
+    assert problem_files(yaml_path.parent, MODEL)
+    assert load_problem(yaml_path, MODEL).datasets
