@@ -328,7 +328,21 @@ def _measurements(
     return tuple(datasets)
 
 
+def _require(table: pd.DataFrame, name: str, columns: tuple[str, ...]) -> None:
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise CalibrationError(f"{name}: missing column(s) {', '.join(missing)}")
+
+
+def _float(value: object, where: str, column: str) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise CalibrationError(f"{where}: {column} must be a number; got '{value}'") from None
+
+
 def _readouts(observables: pd.DataFrame, model: Model) -> dict[str, str]:
+    _require(observables, "observables.tsv", ("observableFormula",))
     known = {s.id for s in model.species}
     readouts = {}
     for index, (observable, row) in enumerate(observables.iterrows()):
@@ -359,13 +373,18 @@ def _readouts(observables: pd.DataFrame, model: Model) -> dict[str, str]:
 def _estimated(
     parameters: pd.DataFrame, model: Model
 ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
+    columns = ("parameterScale", "lowerBound", "upperBound", "estimate")
+    _require(parameters, "parameters.tsv", columns)
     tables = {p.id: p for p in model.parameters}
     names: list[str] = []
     lower, upper, nominal = [], [], []
     for index, (name, row) in enumerate(parameters.iterrows()):
         where = f"parameters.tsv, line {index + 2}"
         name = str(name)
-        if name.startswith(SCALE_PREFIX) or not int(row["estimate"]):
+        estimate = _float(row["estimate"], where, "estimate")
+        if estimate not in (0.0, 1.0):
+            raise CalibrationError(f"{where}: estimate must be 0 or 1; got '{row['estimate']}'")
+        if name.startswith(SCALE_PREFIX) or estimate == 0.0:
             continue
         if name not in tables:
             raise CalibrationError(
@@ -375,7 +394,10 @@ def _estimated(
         table = tables[name]
         if row["parameterScale"] != "log10":
             raise CalibrationError(f"{where}: '{name}' must be estimated on log10 scale")
-        bounds = (float(row["lowerBound"]), float(row["upperBound"]))
+        bounds = (
+            _float(row["lowerBound"], where, "lowerBound"),
+            _float(row["upperBound"], where, "upperBound"),
+        )
         if table.low is None or table.high is None:
             raise CalibrationError(
                 f"{where}: '{name}' has no low/high in the model's parameters.tsv to fit within"
