@@ -101,3 +101,51 @@ bands = simulate_ensemble(
 )
 fig, ax = plt.subplots(figsize=(9, 5))
 plot_ensemble_timecourse(bands, ["plasma__lactate", "plasma__ACTH", "plasma__IL6"], ax=ax)
+
+# %% [markdown]
+# ## The problem for other tools
+#
+# `mbaxis export petab --out DIR` (or `export_petab` below) writes the problem so that a PEtab
+# tool needs nothing of ours: every condition's protocols are SBML events gated by one parameter
+# per condition, a subject is the parameters it changes, and every measurement starts from a
+# preequilibration condition (the subject at rest). Here roadrunner runs one condition from the
+# exported files alone, as a PEtab tool would, and meets `mbaxis`'s own numbers.
+
+# %%
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import roadrunner
+
+from mbaxis.analysis.calibration.export import export_petab
+
+folder = Path(tempfile.mkdtemp())
+export_petab(problem, model, folder)
+conditions = pd.read_csv(folder / "conditions.tsv", sep="\t", index_col=0)
+measurements = pd.read_csv(folder / "measurements.tsv", sep="\t")
+dataset = problem.datasets[0]
+rows = measurements[measurements["datasetId"] == dataset.id]
+rest, condition = rows.iloc[0][["preequilibrationConditionId", "simulationConditionId"]]
+
+runner = roadrunner.RoadRunner(str(folder / "model.xml"))
+species = set(runner.model.getFloatingSpeciesIds())
+
+
+def apply(row: pd.Series) -> None:
+    """A PEtab condition: parameters first, then species' initial values where given."""
+    values = row.drop("conditionName").dropna()
+    runner.setValues({k: float(v) for k, v in values.items() if k not in species})
+    runner.setValues({k: float(v) for k, v in values.items() if k in species})
+
+
+apply(conditions.loc[rest])
+runner.simulate(0, 1e6, 2)  # to the resting steady state
+runner.setValue("time", 0.0)
+apply(conditions.loc[condition])
+times = sorted(set(rows["time"]) | {0.0})
+run = runner.simulate(times=times, selections=["time", dataset.readout])
+ours = objective.simulate(np.log10(problem.nominal))[dataset.id]
+print(f"{dataset.id}: {dataset.readout} at {[float(t) for t in dataset.times]} min")
+print("from the PEtab files:", np.round(np.asarray(run)[:, 1], 4))
+print("mbaxis:              ", np.round(ours, 4))
