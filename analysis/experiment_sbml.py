@@ -39,7 +39,7 @@ from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
 from mbaxis.network.units import UNITS
 
-__all__ = ["experiment_sbml", "roadrunner_for", "write_schedule"]
+__all__ = ["experiment_sbml", "reference_capacity", "roadrunner_for", "write_schedule"]
 
 
 #: Minutes after t = 0 at which a gated experiment's first inputs switch on (see
@@ -90,11 +90,7 @@ def experiment_sbml(
     effect = apply_perturbations(model, perturbations)
     document = libsbml.readSBMLFromString(model_sbml(model))
     sbml_model = document.getModel()
-    capacity = sbml_model.getSpecies(CAPACITY)
-    # an absolute intensity is relative to the reference subject's capacity, as in the tables
-    rest_capacity = (
-        f"{capacity.getInitialAmount()!r} {capacity.getSubstanceUnits()}" if capacity else ""
-    )
+    rest_capacity = reference_capacity(sbml_model)  # before the subject's state replaces it
     start = {s.id: s.resting_level for s in model.states}
     if perturbations or subject != REFERENCE_SUBJECT:
         start = _start_where_the_simulator_does(
@@ -104,6 +100,16 @@ def experiment_sbml(
     described = Experiment(tuple(protocols), tuple(perturbations), subject)
     sbml_model.setName(f"{sbml_model.getName()}: {described}")
     return str(libsbml.writeSBMLToString(document))
+
+
+def reference_capacity(sbml_model: libsbml.Model) -> str:
+    """The reference subject's aerobic capacity in ``sbml_model``, as an SBML quantity with its
+    unit (an absolute intensity is relative to it, as in the tables); empty if the model holds
+    none."""
+    capacity = sbml_model.getSpecies(CAPACITY)
+    if capacity is None:
+        return ""
+    return f"{capacity.getInitialAmount()!r} {capacity.getSubstanceUnits()}"
 
 
 def write_schedule(

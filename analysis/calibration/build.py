@@ -26,7 +26,7 @@ from mbaxis.network import Model
 from mbaxis.network.errors import EncodingError
 from mbaxis.network.tables import read_utf8
 
-__all__ = ["POINT_COLUMNS", "build_problem", "problem_files", "problem_folder"]
+__all__ = ["POINT_COLUMNS", "build_problem", "problem_files", "problem_folder", "problem_yaml"]
 
 POINT_COLUMNS = (
     "study",
@@ -283,16 +283,22 @@ def problem_files(folder: Path, model: Model) -> dict[str, str]:
             ),
             parameters,
         ),
-        "problem.yaml": (
-            "format_version: 1\n"
-            "parameter_file: parameters.tsv\n"
-            "problems:\n"
-            "  - condition_files: [conditions.tsv]\n"
-            "    measurement_files: [measurements.tsv]\n"
-            "    observable_files: [observables.tsv]\n"
-            f"    sbml_files: [{MODEL_FILE}]\n"
-        ),
+        "problem.yaml": problem_yaml(MODEL_FILE),
     }
+
+
+def problem_yaml(model_file: str) -> str:
+    """The PEtab v1 YAML of a problem whose tables have our names and whose model is
+    ``model_file`` (relative to the YAML)."""
+    return (
+        "format_version: 1\n"
+        "parameter_file: parameters.tsv\n"
+        "problems:\n"
+        "  - condition_files: [conditions.tsv]\n"
+        "    measurement_files: [measurements.tsv]\n"
+        "    observable_files: [observables.tsv]\n"
+        f"    sbml_files: [{model_file}]\n"
+    )
 
 
 def problem_folder() -> Path:

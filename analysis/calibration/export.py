@@ -32,10 +32,10 @@ from pathlib import Path
 import libsbml
 import pandas as pd
 
+from mbaxis.analysis.calibration.build import problem_yaml
 from mbaxis.analysis.calibration.problem import CalibrationProblem
-from mbaxis.analysis.defaults import CAPACITY
 from mbaxis.analysis.errors import CalibrationError
-from mbaxis.analysis.experiment_sbml import write_schedule
+from mbaxis.analysis.experiment_sbml import reference_capacity, write_schedule
 from mbaxis.analysis.model_cache import model_sbml
 from mbaxis.analysis.perturbations import apply_perturbations
 from mbaxis.analysis.protocols import schedule
@@ -97,10 +97,7 @@ def export_petab(problem: CalibrationProblem, model: Model, folder: str | Path) 
     folder.mkdir(parents=True, exist_ok=True)
     document = libsbml.readSBMLFromString(model_sbml(model))
     sbml_model = document.getModel()
-    capacity = sbml_model.getSpecies(CAPACITY)
-    rest_capacity = (
-        f"{capacity.getInitialAmount()!r} {capacity.getSubstanceUnits()}" if capacity else ""
-    )
+    rest_capacity = reference_capacity(sbml_model)
     resting = {s.id: s.resting_level for s in model.states}
     no_perturbation = apply_perturbations(model, ())
 
@@ -184,14 +181,5 @@ def export_petab(problem: CalibrationProblem, model: Model, folder: str | Path) 
     datasets = problem.folder / "datasets.tsv"
     if datasets.is_file():  # where each time course comes from travels with the numbers
         _write_atomically(folder / "datasets.tsv", datasets.read_text(encoding="utf-8"))
-    yaml = (
-        "format_version: 1\n"
-        "parameter_file: parameters.tsv\n"
-        "problems:\n"
-        "  - condition_files: [conditions.tsv]\n"
-        "    measurement_files: [measurements.tsv]\n"
-        "    observable_files: [observables.tsv]\n"
-        f"    sbml_files: [{MODEL_FILE}]\n"
-    )
-    _write_atomically(folder / "problem.yaml", yaml)
+    _write_atomically(folder / "problem.yaml", problem_yaml(MODEL_FILE))
     return folder / "problem.yaml"
