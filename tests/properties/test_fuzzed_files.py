@@ -93,6 +93,12 @@ def table_edits(draw: st.DrawFn, text: str) -> str:
     return "\n".join("\t".join(cells) for cells in (header, *rows)) + "\n"
 
 
+def _mutate(data: st.DataObject, name: str, original: bytes) -> bytes:
+    if name.endswith(".tsv") and data.draw(st.booleans()):
+        return data.draw(table_edits(original.decode("utf-8"))).encode("utf-8")
+    return data.draw(byte_mutations(original))
+
+
 def _assert_points_at_the_file(error: ModelError, names: tuple[str, ...]) -> None:
     message = str(error)
     assert any(name in message for name in names), message
@@ -108,12 +114,7 @@ def test_mutated_model_tables_load_or_name_the_file_and_place(
 ) -> None:
     folder = tmp_path_factory.mktemp("model")
     shutil.copytree(bundled_model_path(), folder, dirs_exist_ok=True)
-    original = (folder / name).read_bytes()
-    if name.endswith(".tsv") and data.draw(st.booleans()):
-        mutated = data.draw(table_edits(original.decode("utf-8"))).encode("utf-8")
-    else:
-        mutated = data.draw(byte_mutations(original))
-    (folder / name).write_bytes(mutated)
+    (folder / name).write_bytes(_mutate(data, name, (folder / name).read_bytes()))
     try:
         load_model(folder)
     except ModelError as error:
@@ -181,12 +182,6 @@ def _problem_copy(folder: Path) -> Path:
     relative = os.path.relpath(sbml, folder)
     (folder / "problem.yaml").write_text(text.replace(MODEL_FILE, relative), encoding="utf-8")
     return folder / "problem.yaml"
-
-
-def _mutate(data: st.DataObject, name: str, original: bytes) -> bytes:
-    if name.endswith(".tsv") and data.draw(st.booleans()):
-        return data.draw(table_edits(original.decode("utf-8"))).encode("utf-8")
-    return data.draw(byte_mutations(original))
 
 
 @budget(30)
