@@ -80,6 +80,18 @@ class ArchiveExperiment:
     def __str__(self) -> str:
         return str(Experiment(self.protocols, self.perturbations, self.subject))
 
+    def sbml(self, model: Model, simulator: Simulator | None = None) -> str:
+        """The model's SBML running this experiment by itself (protocols as events, starting
+        from the resting state under the perturbations, on the subject)."""
+        return experiment_sbml(
+            model,
+            self.protocols,
+            t_end=self.t_end,
+            perturbations=self.perturbations,
+            subject=self.subject,
+            simulator=simulator,
+        )
+
 
 def experiment(
     protocols: Sequence[Protocol],
@@ -226,14 +238,7 @@ def write_omex(
         for entry in experiments:
             model_file = f"{entry.name}.xml"
             sedml_file = f"{entry.name}.sedml"
-            sbml = experiment_sbml(
-                model,
-                entry.protocols,
-                t_end=entry.t_end,
-                perturbations=entry.perturbations,
-                subject=entry.subject,
-                simulator=simulator,
-            )
+            sbml = entry.sbml(model, simulator)
             (Path(folder) / model_file).write_text(sbml, encoding="utf-8")
             (Path(folder) / sedml_file).write_text(
                 _sedml(entry, model_file, targets), encoding="utf-8"

@@ -95,7 +95,8 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--problem",
         metavar="PATH",
-        help="petab: the calibration problem's YAML file or folder (default: the bundled one)",
+        help="petab: the calibration problem's YAML file or folder (default: the bundled one); "
+        "with --protocol instead, one experiment with mbaxis's own simulation as its measurements",
     )
     export.add_argument(
         "--json", action="store_true", help="print {format, path, bytes, sha256} as JSON"
@@ -925,34 +926,54 @@ def _export_command(args: argparse.Namespace) -> int:
 
 
 def _export_petab(args: argparse.Namespace) -> int:
+    from mbaxis.analysis.archive import experiment
     from mbaxis.analysis.calibration import load_problem
-    from mbaxis.analysis.calibration.export import export_petab
+    from mbaxis.analysis.calibration.export import export_experiment_petab, export_petab
     from mbaxis.analysis.errors import ProtocolError
+    from mbaxis.analysis.perturbations import parse_perturbation
+    from mbaxis.analysis.protocols import parse_protocol
     from mbaxis.network import load_model
 
     if not args.out:
         raise ProtocolError("export petab needs --out DIR (a PEtab problem is several files)")
-    if args.protocol or args.all or args.perturb or args.subject or args.t_end or args.points:
+    if args.all:
+        raise ProtocolError("export petab writes one experiment (--protocol P...), not --all")
+    if args.problem and args.protocol:
         raise ProtocolError(
-            "export petab writes the calibration problem's own experiments; --protocol, --all, "
-            "--perturb, --subject, --t-end and --points apply to 'export omex'"
+            "export petab writes the calibration problem (--problem) or one experiment "
+            "(--protocol P...), not both"
+        )
+    experiment_options = args.perturb or args.subject or args.t_end is not None or args.points
+    if experiment_options and not args.protocol:
+        raise ProtocolError(
+            "--perturb, --subject, --t-end and --points describe an experiment: give it with "
+            "--protocol P (without it, export petab writes the calibration problem)"
         )
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise ProtocolError(f"--out {out}: export petab writes a folder, and this is a file")
     model = load_model(args.model)
-    problem = load_problem(_problem_path(args), model)
-    written = export_petab(problem, model, out)
-    if args.json:
-        files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
-        summary = {
-            "format": "petab",
-            "path": str(written),
-            "files": files,
+    if args.protocol:
+        run = experiment(
+            [parse_protocol(p) for p in args.protocol],
+            t_end=args.t_end,
+            points=args.points,
+            perturbations=[parse_perturbation(p) for p in args.perturb],
+            subject=_subject(args),
+        )
+        written = export_experiment_petab(model, run, out)
+        counts = {"conditions": 1, "experiment": str(run)}
+    else:
+        problem = load_problem(_problem_path(args), model)
+        written = export_petab(problem, model, out)
+        counts = {
             "conditions": len(problem.conditions),
             "datasets": len(problem.datasets),
             "points": problem.points,
         }
+    if args.json:
+        files = sorted(p.name for p in out.iterdir() if p.is_file() and not p.name.startswith("."))
+        summary = {"format": "petab", "path": str(written), "files": files, **counts}
         json.dump(summary, sys.stdout, indent=1)
         sys.stdout.write("\n")
     return 0

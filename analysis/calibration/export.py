@@ -28,8 +28,10 @@ import math
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import libsbml
+import numpy as np
 import pandas as pd
 
 from mbaxis.analysis.calibration.build import problem_yaml
@@ -43,7 +45,10 @@ from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject
 from mbaxis.network import Model
 
-__all__ = ["GATE_PREFIX", "export_petab"]
+if TYPE_CHECKING:
+    from mbaxis.analysis.archive import ArchiveExperiment
+
+__all__ = ["GATE_PREFIX", "export_experiment_petab", "export_petab"]
 
 GATE_PREFIX = "gate_"
 MODEL_FILE = "model.xml"
@@ -181,5 +186,88 @@ def export_petab(problem: CalibrationProblem, model: Model, folder: str | Path) 
     datasets = problem.folder / "datasets.tsv"
     if datasets.is_file():  # where each time course comes from travels with the numbers
         _write_atomically(folder / "datasets.tsv", datasets.read_text(encoding="utf-8"))
+    _write_atomically(folder / "problem.yaml", problem_yaml(MODEL_FILE))
+    return folder / "problem.yaml"
+
+
+def _at(series: pd.Series, times: np.ndarray) -> np.ndarray:
+    """``series`` (indexed by time, which may hold extra rows at switches) at ``times``."""
+    index = np.asarray(series.index, dtype=float)
+    return np.asarray(series.to_numpy(), dtype=float)[np.searchsorted(index, times)]
+
+
+def export_experiment_petab(
+    model: Model, experiment: ArchiveExperiment, folder: str | Path
+) -> Path:
+    """One experiment (protocols run at once, perturbations, a subject) as a PEtab v1 problem
+    whose measurements are ``mbaxis``'s own simulation of it; returns the ``problem.yaml``.
+
+    Not data: a check that another tool runs the experiment as ``mbaxis`` does. The SBML
+    carries the protocols as events and starts from the resting state under the perturbations
+    and on the subject (:func:`~mbaxis.analysis.experiment_sbml.experiment_sbml`, as in the
+    COMBINE archives); the measurements are the readouts of the archives' reports on their
+    output grid, each with a noise of 1% of its value, and every dataset ID says
+    ``simulated_by_mbaxis``.
+    """
+    from mbaxis.analysis.archive import ARCHIVE_READOUTS
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    times = np.linspace(0.0, experiment.t_end, experiment.points)
+    course = Simulator(model).run(
+        experiment.protocols,
+        experiment.perturbations,
+        subject=experiment.subject,
+        times=times.tolist(),
+        t_end=experiment.t_end,
+        columns=ARCHIVE_READOUTS,
+    )
+    _write_atomically(folder / MODEL_FILE, experiment.sbml(model))
+    observables = pd.DataFrame(
+        {
+            "observableId": [f"obs_{r}" for r in ARCHIVE_READOUTS],
+            "observableName": list(ARCHIVE_READOUTS),
+            "observableFormula": list(ARCHIVE_READOUTS),
+            "noiseFormula": [f"noiseParameter1_obs_{r}" for r in ARCHIVE_READOUTS],
+            "observableTransformation": "lin",
+            "noiseDistribution": "normal",
+        }
+    )
+    rows = [
+        {
+            "observableId": f"obs_{readout}",
+            "simulationConditionId": "experiment",
+            "measurement": float(value),
+            "time": float(time),
+            "noiseParameters": max(0.01 * abs(float(value)), 1e-12),
+            "datasetId": f"simulated_by_mbaxis_{readout}",
+        }
+        for readout in ARCHIVE_READOUTS
+        for time, value in zip(times, _at(course[readout], times), strict=True)
+    ]
+    conditions = pd.DataFrame([{"conditionId": "experiment", "conditionName": str(experiment)}])
+    # PEtab asks for a parameter table; the experiment estimates nothing, so it lists one
+    # kinetic parameter of the readouts' model at its tables' value, not estimated
+    first = model.parameters[0]
+    parameters = pd.DataFrame(
+        [
+            {
+                "parameterId": first.id,
+                "parameterScale": "lin",
+                "lowerBound": first.low if first.low is not None else first.value,
+                "upperBound": first.high if first.high is not None else first.value,
+                "nominalValue": first.value,
+                "estimate": 0,
+            }
+        ]
+    )
+    tables = {
+        "conditions.tsv": conditions,
+        "measurements.tsv": pd.DataFrame(rows),
+        "observables.tsv": observables,
+        "parameters.tsv": parameters,
+    }
+    for name, table in tables.items():
+        _write_atomically(folder / name, table.to_csv(sep="\t", index=False, lineterminator="\n"))
     _write_atomically(folder / "problem.yaml", problem_yaml(MODEL_FILE))
     return folder / "problem.yaml"

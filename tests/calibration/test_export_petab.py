@@ -126,7 +126,10 @@ def test_the_command_writes_the_problem_and_says_what(
     ("arguments", "message"),
     [
         ([], "export petab needs --out DIR"),
-        (["--out", "DIR", "--protocol", "hiit"], "apply to 'export omex'"),
+        (["--out", "DIR", "--all"], "one experiment (--protocol P...), not --all"),
+        (["--out", "DIR", "--protocol", "hiit", "--problem", "x"], "not both"),
+        (["--out", "DIR", "--subject", "subject(sex=female)"], "give it with --protocol P"),
+        (["--out", "DIR", "--protocol", "swim"], "unknown protocol 'swim'"),
         (["--out", "FILE"], "export petab writes a folder, and this is a file"),
         (["--out", "DIR", "--problem", "/nonexistent/problem.yaml"], "no such PEtab YAML file"),
     ],
@@ -141,3 +144,35 @@ def test_bad_export_requests_are_one_line_errors(
     assert len(err) == 1 and message in err[0], err
     assert [p.name for p in tmp_path.iterdir()] == ["FILE"]  # nothing written
     assert (tmp_path / "FILE").read_text(encoding="utf-8") == "keep me"
+
+
+def test_one_experiment_exports_with_its_own_simulation_as_measurements(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`export petab --protocol`: petablint reads it clean, and roadrunner running the exported
+    SBML alone (the experiment starts from the subject's resting state, as in the archives)
+    meets every measurement, which is mbaxis's own simulation."""
+    out = tmp_path / "petab"
+    arguments = ["--protocol", "sprint(bouts=4)", "--subject", "subject(sex=female)"]
+    assert main(["export", "petab", *arguments, "--out", str(out), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["conditions"] == 1 and "sex=female" in summary["experiment"]
+    linted = subprocess.run(
+        [sys.executable, "-m", "petab.petablint", str(out / "problem.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stdout + linted.stderr
+    measurements = pd.read_csv(out / "measurements.tsv", sep="\t")
+    assert measurements["datasetId"].str.startswith("simulated_by_mbaxis_").all()
+    runner = roadrunner.RoadRunner(str(out / "model.xml"))
+    runner.integrator.relative_tolerance = 1e-8
+    runner.integrator.absolute_tolerance = 1e-12
+    lactate = measurements[measurements["observableId"] == "obs_plasma__lactate"]
+    result = np.asarray(
+        runner.simulate(times=lactate["time"].tolist(), selections=["time", "plasma__lactate"])
+    )
+    relative = np.abs(result[:, 1] - lactate["measurement"]) / lactate["measurement"]
+    assert relative.max() < 1e-5
+    assert lactate["measurement"].max() > 3 * lactate["measurement"].iloc[0]  # the sprints ran
