@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from mbaxis.analysis.calibration.build import problem_yaml
+from mbaxis.analysis.calibration.objective import values_at
 from mbaxis.analysis.calibration.problem import CalibrationProblem
 from mbaxis.analysis.errors import CalibrationError
 from mbaxis.analysis.experiment_sbml import reference_capacity, write_schedule
@@ -190,12 +191,6 @@ def export_petab(problem: CalibrationProblem, model: Model, folder: str | Path) 
     return folder / "problem.yaml"
 
 
-def _at(series: pd.Series, times: np.ndarray) -> np.ndarray:
-    """``series`` (indexed by time, which may hold extra rows at switches) at ``times``."""
-    index = np.asarray(series.index, dtype=float)
-    return np.asarray(series.to_numpy(), dtype=float)[np.searchsorted(index, times)]
-
-
 def export_experiment_petab(
     model: Model, experiment: ArchiveExperiment, folder: str | Path
 ) -> Path:
@@ -243,7 +238,7 @@ def export_experiment_petab(
             "datasetId": f"simulated_by_mbaxis_{readout}",
         }
         for readout in ARCHIVE_READOUTS
-        for time, value in zip(times, _at(course[readout], times), strict=True)
+        for time, value in zip(times, values_at(course[readout], times), strict=True)
     ]
     conditions = pd.DataFrame([{"conditionId": "experiment", "conditionName": str(experiment)}])
     # PEtab asks for a parameter table; the experiment estimates nothing, so it lists one

@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from mbaxis.analysis.calibration.problem import CalibrationProblem, Dataset
 from mbaxis.analysis.errors import SimulationError
@@ -51,6 +52,13 @@ class _Run:
     condition: str
     times: np.ndarray
     readouts: tuple[str, ...]
+
+
+def values_at(series: pd.Series, times: np.ndarray) -> np.ndarray:
+    """A simulated readout (indexed by time; a run holds extra rows at its switches) at
+    ``times``."""
+    index = np.asarray(series.index, dtype=float)
+    return np.asarray(series.to_numpy(), dtype=float)[np.searchsorted(index, times)]
 
 
 def _best_scale(data: np.ndarray, model: np.ndarray, sigma: np.ndarray) -> float:
@@ -129,10 +137,7 @@ class Objective:
         out = {}
         for dataset in self.problem.datasets:
             table = runs[dataset.condition]
-            series = table[dataset.readout]  # type: ignore[index]
-            index = np.asarray(series.index, dtype=float)
-            positions = np.searchsorted(index, dataset.times)
-            out[dataset.id] = np.asarray(series.to_numpy(), dtype=float)[positions]
+            out[dataset.id] = values_at(table[dataset.readout], dataset.times)  # type: ignore[index]
         return out
 
     def curves(
