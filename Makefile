@@ -17,7 +17,8 @@ $(BIN)/python:
 # or removing a file (which changes its folder) reinstalls. setuptools announces strict mode with
 # a warning on every install; it is the mode we chose, so that one message is silenced.
 PACKAGE_DIRS := presentation network network/data sbml sbml/models analysis analysis/data \
-	analysis/data/calibration analysis/data/calibration/fit analysis/calibration
+	analysis/data/calibration analysis/data/calibration/fit analysis/calibration \
+	analysis/population analysis/optimization
 INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet --config-settings editable_mode=strict -e
 
 $(VENV)/.installed: pyproject.toml $(PACKAGE_DIRS) | $(BIN)/python

@@ -6,6 +6,8 @@ from mbaxis.network.errors import ModelError
 
 __all__ = [
     "CalibrationError",
+    "CovariateError",
+    "OptimizationError",
     "PerturbationError",
     "ProtocolError",
     "ScenarioError",
@@ -38,3 +40,14 @@ class SubjectError(ModelError, ValueError):
 class CalibrationError(ModelError, ValueError):
     """A calibration problem that cannot be used: a malformed PEtab table, a condition without an
     experiment, a dataset without its source; the message names the file, row and column."""
+
+
+class CovariateError(ModelError, ValueError):
+    """A covariates table that cannot describe a population: an unknown covariate or level,
+    frequencies that are negative or do not sum to 1, a malformed age band; the message names
+    the file and row."""
+
+
+class OptimizationError(ModelError, ValueError):
+    """A schedule search that cannot be run: a budget too small for any protocol, a protocol
+    the search space does not know, a bad number of weeks."""

@@ -18,7 +18,7 @@ from typing import Any
 
 from mbaxis.analysis.executor import Task, run_tasks
 from mbaxis.analysis.scenarios import RunKey, Scenario
-from mbaxis.analysis.simulation import Simulator
+from mbaxis.analysis.simulation import Simulator, SimulatorSettings
 from mbaxis.analysis.statistics import compute_statistic
 from mbaxis.network import Model, ModelError
 
@@ -132,10 +132,12 @@ def evaluate_scenarios(
     progress: bool = False,
     description: str = "scenarios",
     scheduler: str | None = None,
+    settings: SimulatorSettings | None = None,
 ) -> list[Outcome]:
     """:func:`evaluate` for a batch, in ``jobs`` worker processes (or on a Dask cluster).
 
-    Each worker compiles the model once. ``checkpoint`` streams finished chunks to a
+    Each worker compiles the model once (``settings``: its build and tolerances; default the
+    defaults). ``checkpoint`` streams finished chunks to a
     JSON-lines file and ``resume`` skips those already there (see
     :func:`mbaxis.analysis.executor.run_tasks`). Outcomes come back in the order of
     ``scenarios``.
@@ -161,6 +163,7 @@ def evaluate_scenarios(
         description=description,
         scheduler=scheduler,
         unit="scenario",
+        settings=settings,
     )
     outcomes: list[Outcome | None] = [None] * len(scenarios)
     position = 0

@@ -42,6 +42,7 @@ from mbaxis.analysis.errors import ProtocolError
 __all__ = [
     "BOUT_PROTOCOLS",
     "PROTOCOLS",
+    "SESSION_PROTOCOLS",
     "TIME_TOLERANCE",
     "Interval",
     "Protocol",
@@ -271,10 +272,11 @@ def _training(p: Mapping[str, Any]) -> list[Interval]:
     bout: Protocol = p["protocol"]
     spacing = 7.0 * DAY / p["sessions_per_week"]
     sessions = round(p["sessions_per_week"] * p["weeks"])
+    start = p["start_h"] * 60.0
     return [
         Interval(
-            i * spacing + interval.start,
-            i * spacing + interval.end,
+            start + i * spacing + interval.start,
+            start + i * spacing + interval.end,
             interval.inputs,
             interval.absolute,
         )
@@ -516,21 +518,33 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                 "protocol": _p(
                     None,
                     "",
-                    "the bout: aerobic, hiit, sprint or resistance with its parameters",
+                    "the session: aerobic, hiit, sprint or resistance with its parameters "
+                    "(or heat, fasting, ketone_ester repeated the same way)",
                     kind=Protocol,
                 ),
                 "sessions_per_week": _p(
                     3.0, "1/week", "sessions per week", maximum=MOST_SESSIONS_PER_WEEK
                 ),
                 "weeks": _p(8.0, "week", "duration of the programme", maximum=MOST_DAYS / 7),
+                "start_h": _p(
+                    0.0,
+                    "h",
+                    "when the first session starts (a weekly plan places its kinds of session "
+                    "apart, or one right after another)",
+                    optional=True,
+                    maximum=7 * 24.0,
+                ),
             },
             _training,
         ),
     )
 }
 
-#: Protocols that can be the bout of a ``training`` programme.
+#: The exercise bouts of a ``training`` programme.
 BOUT_PROTOCOLS = ("aerobic", "hiit", "sprint", "resistance")
+#: What else a ``training`` programme can repeat on a weekly rhythm (sauna, fasting days, a
+#: daily ketone drink): the sessions a weekly plan is built from.
+SESSION_PROTOCOLS = (*BOUT_PROTOCOLS, "heat", "fasting", "ketone_ester")
 
 
 def default_t_end(protocols: Sequence[Protocol]) -> float:
@@ -591,9 +605,9 @@ def _check_value(name: str, key: str, spec: Parameter, value: Any) -> Any:
     if spec.kind is Protocol:
         if isinstance(value, Mapping):
             value = protocol_from_mapping(value)
-        if not isinstance(value, Protocol) or value.name not in BOUT_PROTOCOLS:
+        if not isinstance(value, Protocol) or value.name not in SESSION_PROTOCOLS:
             raise ProtocolError(
-                f"{where} must be one of: {', '.join(BOUT_PROTOCOLS)}; got {value!r}"
+                f"{where} must be one of: {', '.join(SESSION_PROTOCOLS)}; got {value!r}"
             )
         return value
     if spec.kind is bool:

@@ -316,6 +316,9 @@ def _build_parser() -> argparse.ArgumentParser:
     calibrate.add_argument("--json", action="store_true", help="print the summary as JSON")
     calibrate.add_argument("--no-progress", action="store_true", help="hide the progress bars")
 
+    _population_parser(commands)
+    _optimize_parser(commands)
+
     main_job = commands.add_parser(
         "report", help="the main job: every figure, table and model file, and report.html"
     )
@@ -333,6 +336,128 @@ def _build_parser() -> argparse.ArgumentParser:
     main_job.add_argument("--json", action="store_true", help="print the summary as JSON")
     main_job.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
+
+
+#: The readout and statistic a population is asked about unless told: the acute serum BDNF
+#: peak, what human exercise studies measure.
+_POPULATION_READOUT = "serum__BDNF"
+_POPULATION_STATISTIC = "max"
+_POPULATION_SIZE = 1000
+
+
+def _population_parser(commands: Any) -> None:
+    """The ``population`` subcommand's options (CONTRACT section 5)."""
+    parser = commands.add_parser(
+        "population",
+        help="a virtual population (sex, age, training, Val66Met, the calibrated ensemble) "
+        "runs a protocol: response distribution and responders per stratum",
+    )
+    parser.add_argument("--protocol", required=True, action="append", metavar="P")
+    parser.add_argument("--n", type=int, default=_POPULATION_SIZE, help="people (1000)")
+    parser.add_argument("--readout", default=_POPULATION_READOUT, metavar="ID")
+    parser.add_argument("--statistic", default=_POPULATION_STATISTIC, choices=sorted(STATISTICS))
+    parser.add_argument("--window", nargs=2, type=float, metavar=("A", "B"))
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--ensemble",
+        metavar="FILE.csv",
+        help="parameter ensemble whose members stand for the variation the covariates do not "
+        "explain (default: the committed calibration's; 'none': the tables' values for all)",
+    )
+    parser.add_argument(
+        "--covariates",
+        metavar="FILE.tsv",
+        help="covariate distributions (default: the bundled table, US adults; see the docs)",
+    )
+    parser.add_argument(
+        "--responder-threshold",
+        type=float,
+        default=CHANGE_THRESHOLD,
+        metavar="X",
+        help=f"relative change above which a person responds (default {CHANGE_THRESHOLD})",
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (all cores)")
+    parser.add_argument(
+        "--scheduler", metavar="ADDR", help="run on a Dask cluster: tcp://host:8786, or 'local'"
+    )
+    parser.add_argument("--out", metavar="DIR", help="write tables and figures here")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run (needs --out)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def _optimize_parser(commands: Any) -> None:
+    """The ``optimize`` subcommand's options (CONTRACT section 5)."""
+    parser = commands.add_parser(
+        "optimize",
+        help="search weekly schedules of the protocol library for the largest effect on a "
+        "readout within a time budget (differential evolution; Pareto front)",
+    )
+    parser.add_argument("--readout", required=True, metavar="ID")
+    parser.add_argument("--statistic", default="mean", choices=sorted(STATISTICS))
+    parser.add_argument(
+        "--budget-min-per-week",
+        type=float,
+        default=150.0,
+        metavar="M",
+        help="minutes of exercise and heat a week (fasting and drinks cost none; default 150)",
+    )
+    parser.add_argument("--weeks", type=float, default=8.0, help="length of the programme (8)")
+    parser.add_argument(
+        "--protocols",
+        default="aerobic,hiit,sprint,resistance,heat,fasting",
+        metavar="P,...",
+        help="what schedules are built from (default: aerobic,hiit,sprint,resistance,heat,"
+        "fasting; ketone_ester too)",
+    )
+    parser.add_argument(
+        "--slots", type=int, default=2, help="kinds of session in a week (default 2)"
+    )
+    parser.add_argument(
+        "--evaluations",
+        type=int,
+        default=3000,
+        metavar="N",
+        help="schedules to score (default 3000)",
+    )
+    parser.add_argument("--seed", type=int, default=0)
+    _subject_option(parser)
+    parser.add_argument(
+        "--ensemble",
+        metavar="FILE.csv",
+        help="score every schedule on members of a parameter ensemble (CONTRACT section 7)",
+    )
+    parser.add_argument(
+        "--members",
+        type=int,
+        default=20,
+        metavar="K",
+        help="with --ensemble: K members drawn at the seed (default 20)",
+    )
+    parser.add_argument(
+        "--population",
+        type=int,
+        metavar="N",
+        help="score every schedule on a virtual population of N (see mbaxis population)",
+    )
+    parser.add_argument("--covariates", metavar="FILE.tsv", help="with --population")
+    parser.add_argument(
+        "--no-mechanisms",
+        action="store_true",
+        help="skip the edge blocks that name the paths the best schedule rests on",
+    )
+    parser.add_argument("--jobs", type=int, default=None, help="worker processes (all cores)")
+    parser.add_argument(
+        "--scheduler", metavar="ADDR", help="run on a Dask cluster: tcp://host:8786, or 'local'"
+    )
+    parser.add_argument("--out", metavar="DIR", help="write tables and figures here")
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted search (needs --out)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
 def _subject_option(parser: argparse.ArgumentParser) -> None:
@@ -639,6 +764,8 @@ def _validate_command(args: argparse.Namespace) -> int:
         for row in data["results"]:
             row["ensemble_fraction_ok"] = fraction.get(row["id"])
         data["ensemble"] = {"file": args.ensemble, **spread.attrs}
+    if not args.observations:  # the bundled suite: its population checks too
+        data["population_checks"] = _population_checks(model, args.jobs)
     if args.out:
         write_text_atomically(args.out, json.dumps(data, indent=1) + "\n")
         if checkpoint is not None:
@@ -648,6 +775,19 @@ def _validate_command(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     _print_scorecard(card)
+    if "population_checks" in data:
+        checks = data["population_checks"]
+        print(
+            f"population checks (how responses vary between people): {checks['correct']} of "
+            f"{checks['total']}"
+        )
+        for row in checks["results"]:
+            low, high = row["expected"]
+            value = "none" if row["value"] is None else f"{row['value']:.3g}"
+            print(
+                f"  {'ok  ' if row['ok'] else 'miss'} {row['id']}: {row['measure']} {value} "
+                f"(published: {low:g} to {high:g})"
+            )
     if "ensemble" in data:
         block = data["ensemble"]
         print(
@@ -663,6 +803,28 @@ def _validate_command(args: argparse.Namespace) -> int:
             for path in result.paths[:3]:
                 print(f"    {path}")
     return 0
+
+
+def _population_checks(model: Any, jobs: int | None) -> dict[str, Any]:
+    """The bundled population checks on a population with the committed ensemble (when the
+    model has its parameters), as the JSON block of ``validate``."""
+    from mbaxis.analysis.calibration.problem import bundled_fit_path
+    from mbaxis.analysis.ensembles import EnsembleError, load_ensemble
+    from mbaxis.analysis.population.checks import load_population_checks, run_population_checks
+
+    try:
+        ensemble = load_ensemble(bundled_fit_path() / "ensemble.csv", model)
+    except EnsembleError:  # a model of one's own without the calibrated parameters
+        ensemble = None
+    rows = run_population_checks(model, load_population_checks(), ensemble=ensemble, jobs=jobs or 1)
+    correct = sum(row["ok"] for row in rows)
+    return {
+        "total": len(rows),
+        "correct": correct,
+        "accuracy": correct / len(rows) if rows else None,
+        "ensemble": ensemble is not None,
+        "results": rows,
+    }
 
 
 def _print_scorecard(card: Scorecard) -> None:
@@ -1167,6 +1329,18 @@ def _calibrate_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _population_command(args: argparse.Namespace) -> int:
+    from mbaxis.population import population_command
+
+    return population_command(args)
+
+
+def _optimize_command(args: argparse.Namespace) -> int:
+    from mbaxis.optimization import optimize_command
+
+    return optimize_command(args)
+
+
 _COMMANDS = {
     "graph": _graph_command,
     "export": _export_command,
@@ -1176,6 +1350,8 @@ _COMMANDS = {
     "sensitivity": _sensitivity_command,
     "report": _report_command,
     "calibrate": _calibrate_command,
+    "population": _population_command,
+    "optimize": _optimize_command,
 }
 
 

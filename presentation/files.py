@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["write_atomically", "write_text_atomically"]
+__all__ = ["finite_json", "write_atomically", "write_text_atomically"]
 
 
 def write_atomically(path: str | Path, write: Callable[[str], object]) -> None:
@@ -36,3 +38,14 @@ def write_atomically(path: str | Path, write: Callable[[str], object]) -> None:
 def write_text_atomically(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` atomically."""
     write_atomically(path, lambda temporary: Path(temporary).write_text(text, encoding="utf-8"))
+
+
+def finite_json(value: Any) -> Any:
+    """``value`` with every NaN or infinity made None: JSON has no NaN (nested dicts/lists)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: finite_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite_json(item) for item in value]
+    return value

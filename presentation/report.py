@@ -32,6 +32,16 @@ from mbaxis.analysis.knockout import (
     knockout_scan,
 )
 from mbaxis.analysis.observations import load_observations
+from mbaxis.analysis.optimization import optimize_schedule
+from mbaxis.analysis.optimization.mechanisms import carrying_paths
+from mbaxis.analysis.optimization.search import SEARCH_SETTINGS
+from mbaxis.analysis.population import (
+    load_covariates,
+    population_responses,
+    sample_population,
+    single,
+)
+from mbaxis.analysis.population.checks import load_population_checks, run_population_checks
 from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sobol_indices
 from mbaxis.analysis.simulation import Simulator
@@ -47,6 +57,7 @@ from mbaxis.calibration import (
 from mbaxis.files import write_atomically, write_text_atomically
 from mbaxis.interactive import network_html
 from mbaxis.network import Model, load_model, logical_model, to_digraph
+from mbaxis.optimization import plot_convergence, plot_pareto
 from mbaxis.plots import (
     plot_ensemble_timecourse,
     plot_epistasis,
@@ -57,6 +68,7 @@ from mbaxis.plots import (
     plot_timecourse,
     plot_tornado,
 )
+from mbaxis.population import plot_responders, plot_response_distributions
 from mbaxis.sbml import COMMITTED_FILES, export
 
 __all__ = ["REPORT_PROTOCOLS", "ReportSettings", "build_report", "plot_scorecard"]
@@ -98,6 +110,8 @@ class ReportSettings:
     null_copies: int = 1000
     sobol_n: int = 256
     sobol_top: int = 20
+    population_n: int = 500
+    optimize_evaluations: int = 600
     progress: bool = True
 
 
@@ -207,6 +221,8 @@ def build_report(
         ("sensitivity", lambda: _sensitivity(report, model, settings, summary)),
         ("validation", lambda: _validation(report, model, settings, summary)),
         ("calibration", lambda: _calibration(report, model, summary)),
+        ("populations", lambda: _populations(report, model, settings, summary)),
+        ("optimisation", lambda: _optimisation(report, model, settings, summary)),
         ("model files", lambda: _model_files(report, model)),
     ]
     for _, step in tqdm(steps, desc="report", unit="part", disable=not settings.progress):
@@ -530,6 +546,107 @@ def _calibration(report: _Report, model: Model, summary: dict[str, Any]) -> None
             f"{CALIBRATION_PROTOCOL} over the {len(ensemble)} posterior members: median and "
             "5-95% band.",
         )
+
+
+#: The question of the population and optimisation sections.
+POPULATION_PROTOCOL = "aerobic(duration_min=40,intensity=0.7)"
+POPULATION_READOUT = "brain__BDNF_mRNA"
+
+
+def _populations(
+    report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
+) -> None:
+    """A virtual population (the bundled covariates, the committed ensemble) and the
+    population checks."""
+    covariates = load_covariates()
+    ensemble_path = bundled_fit_path() / "ensemble.csv"
+    ensemble = load_ensemble(ensemble_path, model) if ensemble_path.exists() else None
+    cohort = sample_population(covariates, settings.population_n, 0, ensemble)
+    result = population_responses(
+        model,
+        cohort,
+        [parse_protocol(POPULATION_PROTOCOL)],
+        readout=POPULATION_READOUT,
+        covariates=covariates,
+        seed=0,
+        jobs=settings.jobs,
+    )
+    population = result.summary()
+    checks = run_population_checks(model, load_population_checks(), ensemble=ensemble,
+                                   jobs=settings.jobs)  # fmt: skip
+    passed = sum(row["ok"] for row in checks)
+    summary["population"] = {
+        k: population[k] for k in ("n", "median", "p05", "p95", "responder_fraction")
+    } | {"checks_total": len(checks), "checks_correct": passed}
+    report.heading(
+        "Virtual population",
+        f"{settings.population_n} people drawn from the bundled covariates (US adults: sex, "
+        "age, training status; Val66Met genotypes of people of European descent; menopause "
+        "from the median age), each with a member of the committed ensemble, run "
+        f"{POPULATION_PROTOCOL}: the peak of {POPULATION_READOUT} against the same person at "
+        f"rest has median {population['median']:+.1%} (5-95%: {population['p05']:+.1%} to "
+        f"{population['p95']:+.1%}). The spread comes only from the covariates and the "
+        "posterior ensemble (uncertainty about the parameters, not a model of how people "
+        f"differ): the population checks below pass {passed} of {len(checks)}, and the "
+        "published spread of acute BDNF responses is far wider than the model's.",
+    )
+    figure = Figure(figsize=(11, 6))
+    plot_response_distributions(result, figure.subplots())
+    report.figure("population_responses", figure, "The response of every stratum.")
+    figure = Figure(figsize=(9, 5))
+    plot_responders(result, figure.subplots())
+    report.figure("population_responders", figure, "Responders (above 5%) by covariate.")
+    report.table("population_strata", result.strata(), "Responses per stratum")
+    report.table(
+        "population_checks",
+        pd.DataFrame(checks)[["id", "measure", "expected", "value", "ok", "source"]],
+        "Population checks: published findings about how responses vary between people",
+    )
+
+
+def _optimisation(
+    report: _Report, model: Model, settings: ReportSettings, summary: dict[str, Any]
+) -> None:
+    """A short schedule search: the reference subject, 8 weeks, 150 min a week."""
+    result = optimize_schedule(
+        model,
+        single(),
+        readout=POPULATION_READOUT,
+        weeks=8,
+        budget_min_per_week=150,
+        evaluations=settings.optimize_evaluations,
+        jobs=settings.jobs,
+    )
+    ranked = result.ranked()
+    if not ranked:
+        report.heading("Protocol optimisation", "No schedule could be scored.")
+        return
+    best = result.best(1)[0]
+    paths, _ = carrying_paths(model, ranked[0].schedule, POPULATION_READOUT, "mean", 8,
+                              jobs=settings.jobs, settings=SEARCH_SETTINGS)  # fmt: skip
+    summary["optimisation"] = {
+        "evaluations": result.evaluations,
+        "best": best["schedule"],
+        "value": best["value"],
+        "minutes_per_week": best["minutes_per_week"],
+    }
+    carried = "; ".join(" -> ".join(p.nodes) + f" ({p.share:.0%})" for p in paths[:3])
+    report.heading(
+        "Protocol optimisation",
+        f"Differential evolution over weekly schedules (seed 0, {result.evaluations} schedules "
+        "scored) for the mean of hippocampal Bdnf mRNA over 8 weeks within 150 min a week, in "
+        f"the reference subject: the best found is {'; '.join(best['schedule'])} "
+        f"({best['relative_change']:+.1%} over rest, {best['minutes_per_week']:g} min a "
+        f"week). The optimum is the model's: it rests on the paths {carried or 'none found'} "
+        "(the share of the effect each path's weakest edge carries), at the strengths the "
+        "tables give them, not on a trial that compared these schedules.",
+    )
+    figure = Figure(figsize=(8, 5.5))
+    plot_pareto(result, figure.subplots())
+    report.figure("optimisation_pareto", figure, "Effect against minutes a week.")
+    figure = Figure(figsize=(7, 4.5))
+    plot_convergence(result, figure.subplots())
+    report.figure("optimisation_convergence", figure, "Best value against schedules scored.")
 
 
 def _model_files(report: _Report, model: Model) -> None:

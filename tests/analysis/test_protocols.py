@@ -58,6 +58,17 @@ def test_nested_training_protocol() -> None:
     assert protocol_from_mapping(training.to_mapping()) == training
 
 
+def test_a_programme_of_sauna_sessions_can_start_later() -> None:
+    sauna = parse_protocol(
+        "training(protocol=heat(duration_min=20),sessions_per_week=2,weeks=1,start_h=1.5)"
+    )
+    times = [t for i in sauna.intervals() for t in (i.start, i.end)]
+    assert times == pytest.approx([90.0, 110.0, 90.0 + 3.5 * 1440, 110.0 + 3.5 * 1440])
+    # start_h is written only when it is not 0: the names users know stay as they were
+    assert "start_h" not in str(parse_protocol("training(protocol=aerobic)"))
+    assert "start_h=1.5" in str(sauna)
+
+
 def test_unknown_protocol_lists_the_valid_ones() -> None:
     with pytest.raises(ProtocolError, match=r"unknown protocol 'swim'; valid protocols: rest, "):
         parse_protocol("swim(duration_min=30)")
@@ -78,7 +89,7 @@ def test_unknown_parameter_lists_the_valid_ones() -> None:
         ("aerobic(duration_min=-5)", r"'duration_min' of protocol 'aerobic' must be"),
         ("hiit(bouts=2.5)", r"'bouts' of protocol 'hiit' must be a whole number"),
         ("heat(whole_body=maybe)", r"'whole_body' of protocol 'heat' must be true or false"),
-        ("training(protocol=fasting)", r"'protocol' of protocol 'training' must be one of"),
+        ("training(protocol=stress)", r"'protocol' of protocol 'training' must be one of"),
         ("aerobic(duration_min=40", r"missing '\)'"),
         ("aerobic(duration_min)", r"expected '=' after 'duration_min'"),
         ("aerobic(duration_min=inf)", r"'duration_min' of protocol 'aerobic' must be a finite"),

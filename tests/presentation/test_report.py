@@ -26,7 +26,15 @@ from tests.contract import CONTRACT_SPECIES
 @pytest.fixture(scope="module")
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("results")
-    settings = ReportSettings(jobs=2, null_copies=5, sobol_n=16, sobol_top=5, progress=False)
+    settings = ReportSettings(
+        jobs=2,
+        null_copies=5,
+        sobol_n=16,
+        sobol_top=5,
+        population_n=40,
+        optimize_evaluations=100,
+        progress=False,
+    )
     return out, build_report(out, settings=settings)
 
 
@@ -57,6 +65,8 @@ def test_tables_and_model_files(report: tuple[Path, dict]) -> None:
         "validation",
         "calibration_parameters",
         "calibration_cross_validation",
+        "population_strata",
+        "population_checks",
     ):
         frame = pd.read_csv(out / "tables" / f"{table}.csv")
         assert len(frame) > 0, table

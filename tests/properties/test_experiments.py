@@ -223,7 +223,7 @@ def test_mbaxis_simulate_writes_what_the_yaml_experiment_gives(
 def _broken_values(name: str, key: str) -> list[Any]:
     spec = PROTOCOLS[name].parameters[key]
     if spec.kind is Protocol:
-        return ["rest", 3.0, {"name": "fasting"}]
+        return ["rest", 3.0, {"name": "stress"}]
     if spec.kind is bool:
         return [2.0, "maybe"]
     if spec.kind is str:
