@@ -62,7 +62,7 @@ def optimize_command(args: argparse.Namespace) -> int:
 
     if args.resume and not args.out:
         raise OptimizationError(
-            "--resume needs --out: the scores stream to DIR/.optimize.partial.jsonl"
+            "--resume needs --out: the scores stream to DIR.partial.jsonl"
         )
     if args.population is not None and args.subject:
         raise OptimizationError("--population and --subject exclude each other")
@@ -80,7 +80,7 @@ def optimize_command(args: argparse.Namespace) -> int:
         cohort = single(subject, ensemble)
     protocols = tuple(p.strip() for p in args.protocols.split(",") if p.strip())
     jobs = args.jobs if args.jobs is not None else cpu_count()
-    checkpoint = Path(args.out) / ".optimize.partial.jsonl" if args.out else None
+    checkpoint = Path(f"{args.out}.partial.jsonl") if args.out else None
     if checkpoint is not None:
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
     result = optimize_schedule(

@@ -76,7 +76,7 @@ def population_command(args: argparse.Namespace) -> int:
     ensemble_path = args.ensemble or str(bundled_fit_path() / "ensemble.csv")
     ensemble = None if ensemble_path == "none" else load_ensemble(ensemble_path, model)
     cohort = sample_population(covariates, args.n, args.seed, ensemble)
-    checkpoint = Path(args.out) / ".population.partial.jsonl" if args.out else None
+    checkpoint = Path(f"{args.out}.partial.jsonl") if args.out else None
     if checkpoint is not None:
         checkpoint.parent.mkdir(parents=True, exist_ok=True)
     result = population_responses(

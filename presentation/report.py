@@ -34,8 +34,10 @@ from mbaxis.analysis.knockout import (
 from mbaxis.analysis.observations import load_observations
 from mbaxis.analysis.optimization import optimize_schedule
 from mbaxis.analysis.optimization.mechanisms import carrying_paths
-from mbaxis.analysis.optimization.search import SEARCH_SETTINGS
+from mbaxis.analysis.optimization.search import SEARCH_SETTINGS, rescore
 from mbaxis.analysis.population import (
+    Cohort,
+    CohortMember,
     load_covariates,
     population_responses,
     sample_population,
@@ -46,6 +48,7 @@ from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.sensitivity import default_scenario, local_sensitivity, sobol_indices
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.structure import agreement, concordance
+from mbaxis.analysis.subjects import REFERENCE_SUBJECT
 from mbaxis.analysis.validation import Scorecard, validate
 from mbaxis.calibration import (
     cross_validation_figure,
@@ -112,6 +115,7 @@ class ReportSettings:
     sobol_top: int = 20
     population_n: int = 500
     optimize_evaluations: int = 600
+    optimize_members: int = 40
     progress: bool = True
 
 
@@ -644,6 +648,47 @@ def _optimisation(
     figure = Figure(figsize=(8, 5.5))
     plot_pareto(result, figure.subplots())
     report.figure("optimisation_pareto", figure, "Effect against minutes a week.")
+    ensemble_path = bundled_fit_path() / "ensemble.csv"
+    if ensemble_path.exists() and len(ranked) >= 2:
+        members = settings.optimize_members
+        ensemble = load_ensemble(ensemble_path, model)
+        picks = np.random.default_rng(0).choice(
+            len(ensemble), size=min(members, len(ensemble)), replace=False, p=ensemble.weights
+        )
+        cohort = Cohort(
+            tuple(
+                CohortMember(REFERENCE_SUBJECT, tuple(ensemble.overrides(int(i)).items()),
+                             ensemble.members[int(i)])
+                for i in picks
+            ),
+            np.full(len(picks), 1.0 / len(picks)),
+        )  # fmt: skip
+        again = rescore(model, result, cohort, count=3, jobs=settings.jobs)
+        rows = []
+        for rank, candidate in enumerate(ranked[:3], start=1):
+            scored = again.candidates[candidate.schedule.key()]
+            band = scored.describe(cohort.weights, again.rest, result.weeks)
+            rows.append(
+                {
+                    "rank in the search": rank,
+                    "schedule": "; ".join(band["schedule"]),
+                    "minutes_per_week": band["minutes_per_week"],
+                    "tables' value": candidate.score,
+                    "ensemble median": band["value"],
+                    "ensemble p05": band["p05"],
+                    "ensemble p95": band["p95"],
+                }
+            )
+        first, second = (again.candidates[c.schedule.key()].values for c in ranked[:2])
+        ahead = float(cohort.weights[first > second].sum())
+        summary["optimisation"]["best_beats_runner_up_in_ensemble"] = ahead
+        report.table(
+            "optimisation_ensemble",
+            pd.DataFrame(rows),
+            f"Where the ensemble disagrees: the three best schedules scored again on {len(picks)} "
+            f"members of the posterior ensemble; the best stays ahead of the runner-up in "
+            f"{ahead:.0%} of them",
+        )
     figure = Figure(figsize=(7, 4.5))
     plot_convergence(result, figure.subplots())
     report.figure("optimisation_convergence", figure, "Best value against schedules scored.")

@@ -44,7 +44,7 @@ from mbaxis.analysis.protocols import make_protocol
 from mbaxis.analysis.scenarios import Experiment, Scenario
 from mbaxis.network import Model
 
-__all__ = ["DEFAULT_EVALUATIONS", "Candidate", "SearchResult", "optimize_schedule"]
+__all__ = ["DEFAULT_EVALUATIONS", "Candidate", "SearchResult", "optimize_schedule", "rescore"]
 
 #: Schedules scored unless told otherwise: a few thousand, as CONTRACT section 5 expects.
 DEFAULT_EVALUATIONS = 3000
@@ -241,46 +241,118 @@ class _Scorer:
         if self.handle is not None:
             self.handle.flush()
 
-    def scenarios(self, schedule: Schedule) -> list[Scenario]:
-        protocols = schedule.protocols(self.weeks)
-        window = schedule.window(self.weeks)
-        resolution = (window[1] - window[0]) / (POINTS_PER_WEEK * self.weeks)
-        return [
-            Scenario(
-                Experiment(protocols, subject=member.subject),
-                (self.readout,),
-                self.statistic,
-                window,
-                dict(member.parameters),
-                resolution=resolution,
-            )
-            for member in self.cohort.members
-        ]
-
     def _simulate(self, schedules: list[Schedule]) -> dict[str, tuple[list[float], str]]:
-        scenarios = [s for schedule in schedules for s in self.scenarios(schedule)]
-        outcomes = evaluate_scenarios(
+        return _simulate_schedules(
             self.model,
-            scenarios,
+            schedules,
+            self.cohort,
+            self.readout,
+            self.statistic,
+            self.weeks,
             jobs=self.jobs,
             scheduler=self.scheduler,
-            progress=False,
-            settings=SEARCH_SETTINGS,
         )
-        n = len(self.cohort)
-        out = {}
-        for i, schedule in enumerate(schedules):
-            part = outcomes[i * n : (i + 1) * n]
-            errors = [o.error for o in part if o.error]
-            out[schedule.key()] = (
-                [o.values[self.readout] for o in part],
-                errors[0] if errors else "",
-            )
-        return out
 
     def close(self) -> None:
         if self.handle is not None:
             self.handle.close()
+
+
+def _schedule_scenarios(
+    schedule: Schedule, cohort: Cohort, readout: str, statistic: str, weeks: float
+) -> list[Scenario]:
+    """One scenario per cohort member: the schedule's programme, scored over its weeks."""
+    protocols = schedule.protocols(weeks)
+    window = schedule.window(weeks)
+    resolution = (window[1] - window[0]) / (POINTS_PER_WEEK * weeks)
+    return [
+        Scenario(
+            Experiment(protocols, subject=member.subject),
+            (readout,),
+            statistic,
+            window,
+            dict(member.parameters),
+            resolution=resolution,
+        )
+        for member in cohort.members
+    ]
+
+
+def _simulate_schedules(
+    model: Model,
+    schedules: Sequence[Schedule],
+    cohort: Cohort,
+    readout: str,
+    statistic: str,
+    weeks: float,
+    *,
+    jobs: int,
+    scheduler: str | None,
+) -> dict[str, tuple[list[float], str]]:
+    """Every schedule on every member, in one batch: the values per member and the first
+    error (empty when every run worked), by schedule key."""
+    scenarios = [
+        s
+        for schedule in schedules
+        for s in _schedule_scenarios(schedule, cohort, readout, statistic, weeks)
+    ]
+    outcomes = evaluate_scenarios(
+        model, scenarios, jobs=jobs, scheduler=scheduler, progress=False, settings=SEARCH_SETTINGS
+    )
+    n = len(cohort)
+    out = {}
+    for i, schedule in enumerate(schedules):
+        part = outcomes[i * n : (i + 1) * n]
+        errors = [o.error for o in part if o.error]
+        out[schedule.key()] = ([o.values[readout] for o in part], errors[0] if errors else "")
+    return out
+
+
+def rescore(
+    model: Model,
+    result: SearchResult,
+    cohort: Cohort,
+    *,
+    count: int = 3,
+    jobs: int = 1,
+    scheduler: str | None = None,
+) -> SearchResult:
+    """The ``count`` best schedules of ``result`` scored again on another ``cohort`` (e.g. the
+    members of an ensemble after a search on the tables' values): where the members disagree
+    about the optimum, and how often the best stays ahead of the runner-up."""
+    chosen = [c.schedule for c in result.ranked()[:count]]
+    scores = _simulate_schedules(
+        model,
+        chosen,
+        cohort,
+        result.readout,
+        result.statistic,
+        result.weeks,
+        jobs=jobs,
+        scheduler=scheduler,
+    )
+    candidates = {}
+    for rank, schedule in enumerate(chosen):
+        values, error = scores[schedule.key()]
+        array = np.array(values, dtype=float)
+        score = _band(array, cohort.weights)[1] if not error else math.nan
+        candidates[schedule.key()] = Candidate(schedule, array, score, rank, error)
+    rest = _rest_values(
+        model, cohort, result.readout, result.statistic, result.weeks, jobs, scheduler
+    )
+    return SearchResult(
+        result.readout,
+        result.statistic,
+        result.budget_min_per_week,
+        result.weeks,
+        result.seed,
+        result.protocols,
+        result.slots,
+        len(chosen),
+        cohort,
+        rest,
+        candidates,
+    )
 
 
 def _read_checkpoint(path: Path, fingerprint: str) -> dict[str, tuple[list[float], str]]:

@@ -197,3 +197,12 @@ def test_the_paths_a_sprint_plan_rests_on_start_at_its_inputs(model: Model) -> N
 
 def test_every_searched_protocol_has_a_reason() -> None:
     assert all(space.reason.startswith("assumed:") for space in SEARCH_SPACE.values())
+
+
+def test_rescoring_on_the_same_cohort_gives_the_same_scores(
+    model: Model, small_search: search_module.SearchResult
+) -> None:
+    again = search_module.rescore(model, small_search, single(), count=2)
+    for candidate in small_search.ranked()[:2]:
+        assert again.candidates[candidate.schedule.key()].score == candidate.score
+    assert np.array_equal(again.rest, small_search.rest)

@@ -189,6 +189,40 @@ SCANS: dict[str, tuple[list[str], str]] = {
         ["validate", "--null", "24", "--null-full", "2", "--jobs", "1", "--no-progress", "--out"],
         "card.json",
     ),
+    # folders: population.json and optimize.json are compared
+    "population": (
+        [
+            "population",
+            "--protocol",
+            "aerobic",
+            "--n",
+            "300",
+            "--jobs",
+            "1",
+            "--no-progress",
+            "--out",
+        ],
+        "population",
+    ),
+    "optimize": (
+        [
+            "optimize",
+            "--readout",
+            "brain__BDNF_mRNA",
+            "--weeks",
+            "1",
+            "--slots",
+            "1",
+            "--evaluations",
+            "150",
+            "--no-mechanisms",
+            "--jobs",
+            "1",
+            "--no-progress",
+            "--out",
+        ],
+        "optimize",
+    ),
 }
 
 
@@ -220,7 +254,11 @@ def test_a_scan_killed_midway_resumes_to_the_same_result(command: str, tmp_path:
     resumed = subprocess.run([*runner, "--resume"], capture_output=True, text=True, check=False)
     assert resumed.returncode == 0, resumed.stderr[-2000:]
     assert not journal.exists()
-    if name.endswith(".json"):
+    if out.is_dir():
+        summary = f"{command}.json"
+        written = json.loads((out / summary).read_text())
+        assert written == json.loads((reference / summary).read_text())
+    elif name.endswith(".json"):
         written, expected = json.loads(out.read_text()), json.loads(reference.read_text())
         assert written == expected
     else:

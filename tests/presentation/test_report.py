@@ -33,6 +33,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
         sobol_top=5,
         population_n=40,
         optimize_evaluations=100,
+        optimize_members=4,
         progress=False,
     )
     return out, build_report(out, settings=settings)
@@ -67,6 +68,7 @@ def test_tables_and_model_files(report: tuple[Path, dict]) -> None:
         "calibration_cross_validation",
         "population_strata",
         "population_checks",
+        "optimisation_ensemble",
     ):
         frame = pd.read_csv(out / "tables" / f"{table}.csv")
         assert len(frame) > 0, table
