@@ -105,7 +105,7 @@ def optimize_command(args: argparse.Namespace) -> int:
         "a virtual population" if args.population is not None else subject.to_mapping()
     )
     summary["caveat"] = CAVEAT
-    ranked = result.ranked()
+    ranked = result.distinct()
     if ranked and not args.no_mechanisms:
         paths, shares = carrying_paths(
             model,

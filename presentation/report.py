@@ -621,7 +621,7 @@ def _optimisation(
         evaluations=settings.optimize_evaluations,
         jobs=settings.jobs,
     )
-    ranked = result.ranked()
+    ranked = result.distinct()
     if not ranked:
         report.heading("Protocol optimisation", "No schedule could be scored.")
         return

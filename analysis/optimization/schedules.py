@@ -216,6 +216,13 @@ class Schedule:
             for s in self.sessions
         ]
 
+    def shape(self) -> str:
+        """The plan without its sizes and intensities: which protocols, how often, and how
+        they sit together (the best of each shape is what a reader wants listed)."""
+        return " | ".join(
+            f"{s.protocol.name}*{s.sessions_per_week} {s.timing}" for s in self.sessions
+        )
+
     def key(self) -> str:
         """What identifies the plan (equal plans are scored once)."""
         return " | ".join(
@@ -286,7 +293,11 @@ def decode(vector: Sequence[float] | np.ndarray, protocols: Sequence[str]) -> Sc
                 timing = f"ending as each {first.name} session starts"
             else:
                 start = lead_in + first_minutes / 60.0
-                timing = f"right after each {first.name} session"
+                timing = (
+                    "as each fast ends"
+                    if first.name == "fasting"
+                    else f"right after each {first.name} session"
+                )
         else:
             start = lead_in + 0.5 * 7 * DAY_H / per_week
             timing = f"between the {first.name} sessions"

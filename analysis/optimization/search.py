@@ -119,9 +119,21 @@ class SearchResult:
         ]
         return sorted(ok, key=lambda c: (-c.score, c.schedule.minutes_per_week, c.schedule.key()))
 
+    def distinct(self) -> list[Candidate]:
+        """The best schedule of each shape (:meth:`Schedule.shape`), best first: a list of
+        near-copies that differ in the second decimal of a duration tells a reader nothing."""
+        seen: set[str] = set()
+        out = []
+        for candidate in self.ranked():
+            if candidate.schedule.shape() not in seen:
+                seen.add(candidate.schedule.shape())
+                out.append(candidate)
+        return out
+
     def best(self, count: int = 5) -> list[dict[str, Any]]:
+        """The ``count`` best schedules of different shapes, best first."""
         weights = self.cohort.weights
-        return [c.describe(weights, self.rest, self.weeks) for c in self.ranked()[:count]]
+        return [c.describe(weights, self.rest, self.weeks) for c in self.distinct()[:count]]
 
     def pareto_front(self) -> list[dict[str, Any]]:
         """Schedules no other beats on both effect and time (fewest minutes first)."""
@@ -135,8 +147,8 @@ class SearchResult:
 
     def beats_runner_up(self) -> float | None:
         """The weighted share of cohort members on whom the best schedule scores above the
-        runner-up (None for a cohort of one: there is no spread to weigh)."""
-        ranked = self.ranked()
+        runner-up, the best of another shape (None for a cohort of one: no spread to weigh)."""
+        ranked = self.distinct()
         if len(self.cohort) < 2 or len(ranked) < 2:
             return None
         best, second = ranked[0].values, ranked[1].values
@@ -320,7 +332,7 @@ def rescore(
     """The ``count`` best schedules of ``result`` scored again on another ``cohort`` (e.g. the
     members of an ensemble after a search on the tables' values): where the members disagree
     about the optimum, and how often the best stays ahead of the runner-up."""
-    chosen = [c.schedule for c in result.ranked()[:count]]
+    chosen = [c.schedule for c in result.distinct()[:count]]
     scores = _simulate_schedules(
         model,
         chosen,

@@ -181,7 +181,7 @@ def test_an_ensemble_scores_each_schedule_on_every_member(model: Model) -> None:
     row = result.best()[0]
     assert row["p05"] <= row["value"] <= row["p95"]
     chance = result.beats_runner_up()
-    second = result.ranked()[1]
+    second = result.distinct()[1]
     assert chance == pytest.approx(float(ensemble.weights[best.values > second.values].sum()))
 
 
@@ -203,6 +203,16 @@ def test_rescoring_on_the_same_cohort_gives_the_same_scores(
     model: Model, small_search: search_module.SearchResult
 ) -> None:
     again = search_module.rescore(model, small_search, single(), count=2)
-    for candidate in small_search.ranked()[:2]:
+    for candidate in small_search.distinct()[:2]:
         assert again.candidates[candidate.schedule.key()].score == candidate.score
     assert np.array_equal(again.rest, small_search.rest)
+
+
+def test_the_best_list_shows_one_schedule_of_each_shape(
+    small_search: search_module.SearchResult,
+) -> None:
+    shapes = [c.schedule.shape() for c in small_search.distinct()]
+    assert len(shapes) == len(set(shapes))
+    best = small_search.best()
+    assert best[0]["value"] == small_search.ranked()[0].score  # the very best stays first
+    assert len({"; ".join(row["schedule"]) for row in best}) == len(best)

@@ -172,3 +172,12 @@ def test_optimize_bad_input_is_one_line(
     assert main([*OPTIMIZE, *extra]) == 2
     error = capsys.readouterr().err
     assert message in error and error.count("\n") == 1
+
+
+def test_a_population_on_a_dask_cluster_answers_as_in_one_process(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    small = [*POPULATION[:3], "--n", "8", *POPULATION[5:]]
+    local, _ = _json([*small, "--jobs", "1"], capsys)
+    cluster, _ = _json([*small, "--jobs", "2", "--scheduler", "local"], capsys)
+    assert cluster == local
