@@ -60,3 +60,15 @@ def edit_table(model_copy: Path) -> TableEditor:
             writer.writerows(rows)
 
     return edit
+
+
+@pytest.fixture
+def untrained_only_model(model_copy: Path, edit_table: TableEditor) -> Path:
+    """A copy of the bundled model whose subject table has no training-status rows: a model
+    that cannot represent ``training_status=...`` (every key of the bundled one is)."""
+
+    def drop(rows: list[dict[str, str]]) -> None:
+        rows[:] = [row for row in rows if row["key"] != "training_status"]
+
+    edit_table("subjects.tsv", drop)
+    return model_copy

@@ -19,7 +19,7 @@ from mbaxis.analysis.population import (
 )
 from mbaxis.analysis.population.covariates import bundled_covariates_path
 from mbaxis.analysis.statistics import compute_statistic
-from mbaxis.network import Model
+from mbaxis.network import Model, load_model
 
 BOUT = parse_protocol("aerobic(duration_min=40,intensity=0.7)")
 HEADER = "covariate\tlevel\tfrequency\tsource\n"
@@ -76,14 +76,18 @@ def test_a_missing_file_and_a_wrong_header_are_named(tmp_path: Path) -> None:
         load_covariates(wrong)
 
 
-def test_a_level_the_model_cannot_represent_is_refused(model: Model, tmp_path: Path) -> None:
+def test_a_level_the_model_cannot_represent_is_refused(
+    model: Model, tmp_path: Path, untrained_only_model: Path
+) -> None:
     path = _table(
         tmp_path,
         "training_status\tuntrained\t0.7\tx\ntraining_status\tresistance_trained\t0.3\tx\n",
     )
+    check_representable(model, load_covariates(path))  # the bundled model represents them all
+    check_representable(model, load_covariates())
+    without = load_model(untrained_only_model)
     with pytest.raises(CovariateError, match=r"covariate training_status=resistance_trained"):
-        check_representable(model, load_covariates(path))
-    check_representable(model, load_covariates())  # the bundled table is all representable
+        check_representable(without, load_covariates(path))
 
 
 def test_draws_follow_the_frequencies_and_repeat_at_a_seed() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,7 @@ from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.scenarios import MAX_POINTS, Experiment, Scenario
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.subjects import REFERENCE_SUBJECT, Subject, parse_subject
-from mbaxis.network import Model
+from mbaxis.network import Model, load_model
 
 BOUT = Experiment((parse_protocol("aerobic(duration_min=40,intensity=0.7)"),))
 TRAINING = Experiment(
@@ -78,7 +79,8 @@ def test_scenarios_sharing_a_run_are_simulated_once(
     assert together[0].values["plasma__lactate"] == pytest.approx(2.709, rel=1e-3)
 
 
-def test_a_failed_scenario_says_why_and_spares_the_others(simulator: Simulator) -> None:
+def test_a_failed_scenario_says_why_and_spares_the_others(untrained_only_model: Path) -> None:
+    simulator = Simulator(load_model(untrained_only_model))
     good = Scenario(BOUT, ("plasma__lactate",), window=(0.0, 60.0))
     typo = dataclasses.replace(good, readouts=("plasma__lactat",))
     woman = dataclasses.replace(

@@ -119,6 +119,14 @@ def test_trained_men_rest_at_lower_serum_bdnf_with_a_larger_engine() -> None:
     assert 1.0 < recreational["body__VO2max"] < trained["body__VO2max"]
 
 
+def test_resistance_trained_men_keep_the_resting_bdnf_and_the_engine_of_the_untrained() -> None:
+    lifter, reference = _at_rest("subject(training_status=resistance_trained)"), _at_rest("subject()")
+    # 10 weeks of strength training: 'No effect ... on BDNF' (Goekint 2010)
+    assert lifter["serum__BDNF"] == pytest.approx(reference["serum__BDNF"], rel=1e-6)
+    # 'Only 3 of 17 studies involving young subjects' found VO2max rise with it (Ozaki 2013)
+    assert lifter["body__VO2max"] == pytest.approx(reference["body__VO2max"], rel=1e-6)
+
+
 def test_the_same_absolute_load_is_a_smaller_effort_for_a_trained_subject() -> None:
     """With ``absolute: true`` the work rate is divided by the subject's VO2max (1.3 trained)."""
     bout = [parse_protocol("aerobic(duration_min=20,intensity=0.6,absolute=true)")]

@@ -308,7 +308,7 @@ def test_not_a_list(tmp_path: Path) -> None:
 
 
 def test_roles_and_subjects_in_observation_files(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], untrained_only_model: Path
 ) -> None:
     calibration = {**ENTRY, "id": "set_from_this", "role": "calibration"}
     woman = {
@@ -323,7 +323,8 @@ def test_roles_and_subjects_in_observation_files(
     loaded = load_observations(path)
     assert [o.role for o in loaded] == ["test", "calibration", "test"]
     assert loaded[2].experiment.subject.sex == "female"
-    assert main(["validate", "--observations", str(path), "--json", "--no-progress"]) == 0
+    arguments = ["--model", str(untrained_only_model), "validate", "--observations", str(path)]
+    assert main([*arguments, "--json", "--no-progress"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["per_role"]["calibration"]["total"] == 1
     assert result["per_role"]["test"]["total"] == 2

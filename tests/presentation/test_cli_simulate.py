@@ -85,10 +85,6 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
             "window [50, 40] min ends before it starts; expected start <= end",
         ),
         (
-            ["simulate", "aerobic", "--subject", "subject(training_status=resistance_trained)"],
-            "the model cannot represent subject key(s) training_status=resistance_trained",
-        ),
-        (
             ["simulate", "aerobic", "--subject", "subject(height=180)"],
             "unknown subject key 'height'; valid keys: sex, age",
         ),
@@ -105,3 +101,13 @@ def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> 
     assert completed.stdout == ""
     lines = completed.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0]
+
+
+def test_a_subject_the_model_cannot_represent_is_one_line(
+    untrained_only_model: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["--model", str(untrained_only_model), "simulate", "aerobic"]
+    assert main([*arguments, "--subject", "subject(training_status=resistance_trained)"]) == 2
+    error = capsys.readouterr().err
+    assert "the model cannot represent subject key(s) training_status=resistance_trained" in error
+    assert error.count("\n") == 1

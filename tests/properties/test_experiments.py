@@ -308,9 +308,12 @@ def test_a_perturbation_or_subject_broken_anywhere_ends_in_a_named_error(
     assert named in str(raised.value), str(raised.value)
 
 
-def test_a_subject_the_model_cannot_represent_is_a_named_error_when_run() -> None:
+def test_a_subject_the_model_cannot_represent_is_a_named_error_when_run(
+    untrained_only_model: Path,
+) -> None:
+    simulator = Simulator(load_model(untrained_only_model))
     with pytest.raises(ModelError, match="training_status=resistance_trained"):
-        SIMULATOR.run(
+        simulator.run(
             [make_protocol("aerobic")], subject=Subject(training_status="resistance_trained")
         )
 
