@@ -120,7 +120,8 @@ def test_trained_men_rest_at_lower_serum_bdnf_with_a_larger_engine() -> None:
 
 
 def test_resistance_trained_men_keep_the_resting_bdnf_and_the_engine_of_the_untrained() -> None:
-    lifter, reference = _at_rest("subject(training_status=resistance_trained)"), _at_rest("subject()")
+    lifter = _at_rest("subject(training_status=resistance_trained)")
+    reference = _at_rest("subject()")
     # 10 weeks of strength training: 'No effect ... on BDNF' (Goekint 2010)
     assert lifter["serum__BDNF"] == pytest.approx(reference["serum__BDNF"], rel=1e-6)
     # 'Only 3 of 17 studies involving young subjects' found VO2max rise with it (Ozaki 2013)
