@@ -64,6 +64,8 @@ def optimize_command(args: argparse.Namespace) -> int:
         raise OptimizationError(
             "--resume needs --out: the scores stream to DIR.partial.jsonl"
         )
+    if args.members < 1:
+        raise OptimizationError(f"--members must be at least 1; got {args.members}")
     if args.population is not None and args.subject:
         raise OptimizationError("--population and --subject exclude each other")
     model = load_model(args.model)

@@ -164,6 +164,8 @@ def test_optimize_writes_its_tables_figures_and_mechanisms(tmp_path: Path) -> No
         (["--protocols", "aerobic,swim"], "unknown protocol(s) swim"),
         (["--population", "5", "--subject", "subject(sex=female)"], "exclude each other"),
         (["--resume"], "--resume needs --out"),
+        (["--members", "0"], "--members must be at least 1"),
+        (["--population", "0"], "a population needs at least 1 subject"),
     ],
 )
 def test_optimize_bad_input_is_one_line(
@@ -181,3 +183,14 @@ def test_a_population_on_a_dask_cluster_answers_as_in_one_process(
     local, _ = _json([*small, "--jobs", "1"], capsys)
     cluster, _ = _json([*small, "--jobs", "2", "--scheduler", "local"], capsys)
     assert cluster == local
+
+
+def test_optimize_on_a_virtual_population_weighs_every_person(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, result = _json([*OPTIMIZE, "--no-mechanisms", "--population", "3"], capsys)
+    assert result["members"] == 3 and result["subject"] == "a virtual population"
+    best = result["best"][0]
+    assert best["p05"] <= best["value"] <= best["p95"]
+    chance = result["probability_best_beats_runner_up"]
+    assert chance is not None and 0.0 <= chance <= 1.0
