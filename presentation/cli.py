@@ -1027,20 +1027,9 @@ def _graph_command(args: argparse.Namespace) -> int:
 
 
 def _save_figure(path: str, size: tuple[float, float], draw: Callable[[Axes], object]) -> None:
-    """Draw on a new figure and write it atomically, in the format the suffix names.
+    from mbaxis.files import save_figure
 
-    Figures are made without pyplot, so the command never selects a display backend.
-    """
-    from matplotlib.figure import Figure
-
-    from mbaxis.files import write_atomically
-
-    figure = Figure(figsize=size)
-    draw(figure.subplots())
-    suffix = Path(path).suffix.lstrip(".") or "png"
-    write_atomically(
-        path, lambda tmp: figure.savefig(tmp, dpi=150, bbox_inches="tight", format=suffix)
-    )
+    save_figure(path, size, draw)
 
 
 def _export_command(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["finite_json", "write_atomically", "write_text_atomically"]
+__all__ = ["finite_json", "save_figure", "write_atomically", "write_text_atomically"]
 
 
 def write_atomically(path: str | Path, write: Callable[[str], object]) -> None:
@@ -49,3 +49,16 @@ def finite_json(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [finite_json(item) for item in value]
     return value
+
+
+def save_figure(path: str | Path, size: tuple[float, float], draw: Callable[[Any], object]) -> None:
+    """Draw on a new figure (``draw(axes)``) and write it atomically in the format the suffix
+    names. Figures are made without pyplot, so no display backend is ever selected."""
+    from matplotlib.figure import Figure  # only when a figure is asked for: `--help` stays fast
+
+    figure = Figure(figsize=size)
+    draw(figure.subplots())
+    suffix = Path(path).suffix.lstrip(".") or "png"
+    write_atomically(
+        path, lambda tmp: figure.savefig(tmp, dpi=150, bbox_inches="tight", format=suffix)
+    )

@@ -29,10 +29,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from mbaxis.analysis.optimization.search import SearchResult
-from mbaxis.files import finite_json, write_atomically, write_text_atomically
+from mbaxis.files import finite_json, save_figure, write_text_atomically
 
 __all__ = ["optimize_command", "plot_convergence", "plot_pareto", "write_optimization"]
 
@@ -207,15 +206,8 @@ def write_optimization(result: SearchResult, summary: dict[str, Any], folder: Pa
     write_text_atomically(
         folder / "schedules.tsv", schedules_table(result).to_csv(sep="\t", index=False)
     )
-    _figure(folder / "convergence.png", (7, 4.5), lambda ax: plot_convergence(result, ax))
-    _figure(folder / "pareto.png", (8, 5.5), lambda ax: plot_pareto(result, ax))
-
-
-def _figure(path: Path, size: tuple[float, float], draw: Any) -> None:
-    figure = Figure(figsize=size)
-    draw(figure.subplots())
-    figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=150, format="png"))
+    save_figure(folder / "convergence.png", (7, 4.5), lambda ax: plot_convergence(result, ax))
+    save_figure(folder / "pareto.png", (8, 5.5), lambda ax: plot_pareto(result, ax))
 
 
 def plot_convergence(result: SearchResult, ax: Axes) -> Axes:

@@ -27,10 +27,9 @@ from typing import Any
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from mbaxis.analysis.population.responses import STRATA, PopulationResult
-from mbaxis.files import finite_json, write_atomically, write_text_atomically
+from mbaxis.files import finite_json, save_figure, write_text_atomically
 
 __all__ = [
     "plot_responders",
@@ -135,15 +134,10 @@ def write_population(result: PopulationResult, summary: dict[str, Any], folder: 
     )
     write_text_atomically(folder / "people.tsv", result.people.to_csv(sep="\t", index=False))
     write_text_atomically(folder / "strata.tsv", result.strata().to_csv(sep="\t", index=False))
-    _figure(folder / "responses.png", (11, 6), lambda ax: plot_response_distributions(result, ax))
-    _figure(folder / "responders.png", (9, 5), lambda ax: plot_responders(result, ax))
-
-
-def _figure(path: Path, size: tuple[float, float], draw: Any) -> None:
-    figure = Figure(figsize=size)
-    draw(figure.subplots())
-    figure.tight_layout()
-    write_atomically(path, lambda tmp: figure.savefig(tmp, dpi=150, format="png"))
+    save_figure(
+        folder / "responses.png", (11, 6), lambda ax: plot_response_distributions(result, ax)
+    )
+    save_figure(folder / "responders.png", (9, 5), lambda ax: plot_responders(result, ax))
 
 
 def _groups(result: PopulationResult) -> list[tuple[str, str, np.ndarray]]:
