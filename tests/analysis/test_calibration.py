@@ -184,3 +184,37 @@ def test_a_wingate_releases_growth_hormone_in_men_and_twice_as_much_in_women(
         [parse_protocol("sprint(bouts=1,work_min=0.1,intensity=2.0)")], t_end=120, points=241
     )["plasma__GH"]
     assert short.max() < 0.5 * men.max()
+
+
+def test_exercise_cuts_the_hepatic_fatty_acid_load_as_portal_flow_falls(model: Model) -> None:
+    """Portal vein flow fell from 580 to 160 mL/min just after 20 min at 55% of maximal aerobic
+    capacity (PMID:10920326) and by 80% after 60 min at 70% (PMID:11528343); the fall of
+    hepatic blood flow is what makes exercise antiketogenic (DOI:10.1042/cs0530411)."""
+    values = model.parameter_values()
+    imax, ec50, hill = (
+        values[f"exercise_hepatic_flow_ketogenesis__{name}"] for name in ("emax", "ec50", "hill")
+    )
+
+    def remaining(work_rate: float) -> float:
+        occupancy = (work_rate / ec50) ** hill / (1 + (work_rate / ec50) ** hill)
+        return 1 - imax * occupancy
+
+    assert remaining(0.55) == pytest.approx(160 / 580, abs=0.03)
+    assert remaining(0.70) == pytest.approx(0.13 / 0.63, abs=0.03)
+
+
+def test_lipolysis_outlasts_a_long_bout_and_ketones_dip_during_it(simulator: Simulator) -> None:
+    """Plasma fatty acids had risen 256% (3.56-fold) at exhaustion in prolonged exercise
+    (PMID:7261552), the calibration of the steady lipolysis at 65% VO2max; fatty-acid
+    appearance stayed raised through 3 h of recovery after 60 min at 65% VO2peak (PMC2277001);
+    ketogenesis falls during exercise with hepatic blood flow (DOI:10.1042/cs0530411)."""
+    course = simulator.run(
+        [make_protocol("aerobic", duration_min=600, intensity=0.65)], t_end=600, points=601
+    )
+    assert course["adipose__lipolysis"].iloc[-1] == pytest.approx(3.56, rel=0.03)
+    bout = simulator.run(
+        [make_protocol("aerobic", duration_min=60, intensity=0.65)], t_end=240, points=241
+    )
+    relative = bout / bout.iloc[0]
+    assert relative["adipose__lipolysis"].loc[240] > 1.1
+    assert relative["plasma__BHB"].loc[60] < 0.9
