@@ -66,6 +66,9 @@ def test_women_rest_at_the_published_sex_hormone_levels() -> None:
     assert women["plasma__estradiol"] == pytest.approx(198, rel=0.05)
     # postmenopausal estradiol below 26 pmol/L by LC-MS/MS (Verdonk 2019)
     assert _at_rest("subject(sex=female,menopause=true)")["plasma__estradiol"] < 26
+    # serum undercarboxylated osteocalcin medians 2.6 ng/mL in men, 1.6 in women (Xu 2022)
+    men = _at_rest("subject()")
+    assert women["plasma__OCN"] / men["plasma__OCN"] == pytest.approx(1.6 / 2.6, rel=0.02)
 
 
 def test_women_make_twice_the_growth_hormone_after_a_wingate_sprint() -> None:
