@@ -44,10 +44,10 @@ notebooks: $(VENV)/.installed-test
 	for source in $(NOTEBOOKS); do \
 	  $(BIN)/jupytext --quiet --to ipynb --output build/notebooks/$$(basename $$source .py).ipynb $$source || exit 1; \
 	done
-	$(BIN)/python -m pytest --nbmake build/notebooks -p no:cacheprovider -o addopts="" -q
+	$(BIN)/python -m pytest --nbmake build/notebooks -p no:cacheprovider -o addopts="" -q -n auto
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 	$(MAKE) notebooks
 
 clean:
