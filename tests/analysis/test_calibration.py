@@ -240,3 +240,15 @@ def test_oral_estradiol_cuts_hepatic_igf1_production_by_a_fifth(simulator: Simul
     relative = course.iloc[-1] / course.iloc[0]
     assert relative["plasma__IGF1"] < 0.95
     assert relative["plasma__GH"] > 1.0
+
+
+def test_exercise_brakes_the_livers_ketone_output_not_a_ketone_drink(simulator: Simulator) -> None:
+    """Hepatic blood flow limits the liver's ketogenesis from fatty acids (DOI:10.1042/cs0530411),
+    not the BHB a ketone ester drink delivers: an hour at 70% VO2max leaves the drink's peak."""
+    drink = [make_protocol("ketone_ester", dose_g=25)]
+    bout = make_protocol("aerobic", duration_min=60, intensity=0.7)
+    alone = simulator.run(drink, t_end=120, points=121)["plasma__BHB"]
+    exercising = simulator.run([*drink, bout], t_end=120, points=121)["plasma__BHB"]
+    assert exercising.max() == pytest.approx(alone.max(), rel=0.05)
+    endogenous = simulator.run([bout], t_end=120, points=121)["plasma__BHB"]
+    assert endogenous.loc[60] < 0.9 * endogenous.loc[0]
