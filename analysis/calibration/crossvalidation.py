@@ -7,20 +7,27 @@ still found in closed form (assays differ, see :mod:`.problem`), so what is pred
 shape and relative size of each time course. The error of a study is its mean squared weighted
 residual (chi-square per point); a study predicted much worse left out than fitted in (beyond
 its noise) says the fit bends to it rather than learning from the others.
+
+A parameter that no readout of the remaining studies depends on (no path in the network from
+what it acts on to a readout) is not refitted: it keeps the tables' value. Left free it would
+only drift on the integrator's noise, and its left-out prediction would depend on which start
+won by rounding.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import networkx as nx
 import numpy as np
 
 from mbaxis.analysis.calibration.fitting import CalibrationResult, fit
 from mbaxis.analysis.calibration.objective import Objective
 from mbaxis.analysis.calibration.problem import CalibrationProblem
 from mbaxis.analysis.errors import SimulationError
-from mbaxis.network import Model
+from mbaxis.network import Model, to_digraph
 
 __all__ = ["OVERFIT_RATIO", "StudyError", "leave_one_study_out", "study_errors"]
 
@@ -80,23 +87,59 @@ def leave_one_study_out(
     for dataset in problem.datasets:
         points[dataset.study] += len(dataset.times)
     errors = []
+    graph = to_digraph(model)
     for study in problem.studies:
         reduced = problem.without_study(study)
         if not reduced.datasets:
             continue
-        refit = fit(
-            reduced,
-            model,
-            starts=starts,
-            seed=result.seed,
-            jobs=jobs,
-            max_iterations=max_iterations,
-        )
+        seen = _seen_by_the_data(reduced, model, graph)
+        x = np.log10(problem.nominal)  # what the remaining data cannot see keeps the tables' value
+        if seen.any():
+            refit = fit(
+                _estimating_only(reduced, seen),
+                model,
+                starts=starts,
+                seed=result.seed,
+                jobs=jobs,
+                max_iterations=max_iterations,
+            )
+            x[seen] = refit.best.x
         try:
-            predicted = study_errors(problem, full, refit.best.x)[study]
+            predicted = study_errors(problem, full, x)[study]
         except SimulationError:
             predicted = float("inf")
         errors.append(StudyError(study, points[study], inside[study], predicted))
         if progress is not None:
             progress(1)
     return tuple(errors)
+
+
+def _seen_by_the_data(problem: CalibrationProblem, model: Model, graph: nx.DiGraph) -> np.ndarray:
+    """For each estimated parameter, whether a readout of ``problem``'s datasets depends on it:
+    the species it acts on (an edge's target, or the species itself) is a readout or has a path
+    to one. A parameter of a name the model does not know is counted as seen."""
+    readouts = {d.readout for d in problem.datasets}
+    targets = {edge.id: edge.target for edge in model.interactions}
+    species = {s.id for s in model.species}
+    seen = []
+    for name in problem.estimated:
+        owner = name.rsplit("__", 1)[0]
+        node = targets.get(owner, owner if owner in species else None)
+        if node is None or node not in graph:
+            seen.append(True)
+            continue
+        seen.append(
+            any(node == r or (r in graph and nx.has_path(graph, node, r)) for r in readouts)
+        )
+    return np.asarray(seen, dtype=bool)
+
+
+def _estimating_only(problem: CalibrationProblem, keep: np.ndarray) -> CalibrationProblem:
+    """``problem`` with only the ``keep`` parameters estimated (the others at the tables')."""
+    return dataclasses.replace(
+        problem,
+        estimated=tuple(n for n, k in zip(problem.estimated, keep, strict=True) if k),
+        lower=problem.lower[keep],
+        upper=problem.upper[keep],
+        nominal=problem.nominal[keep],
+    )

@@ -173,10 +173,11 @@ def test_null_tolerance_keeps_the_calls(model: Model, bundled: list, signed: Sim
 
 def test_early_stopping_decides_exactly_what_full_scoring_does(model: Model, bundled: list) -> None:
     """Copies that stop once they cannot reach the model reach it exactly when copies scored on
-    every finding do. On some of the model's misses and a few hits, many copies do reach it."""
+    every finding do. On as many of the model's misses as hits (the model at 50%), shuffled
+    copies fall on both sides of it."""
     card = score(model, bundled)
     misses = [o for o, r in zip(bundled, card.results, strict=True) if not r.ok][:9]
-    hits = [o for o, r in zip(bundled, card.results, strict=True) if r.ok][:6]
+    hits = [o for o, r in zip(bundled, card.results, strict=True) if r.ok][:9]
     findings = misses + hits
     full = validate(model, findings, null_copies=24, null_full=24, jobs=2)
     early = validate(model, findings, null_copies=24, null_full=0, jobs=2)
