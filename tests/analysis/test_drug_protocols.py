@@ -57,6 +57,19 @@ def test_ipamorelin_clears_with_its_two_hour_half_life() -> None:
     assert course["plasma__GH"].max() > 5 * course["plasma__GH"].iloc[0]
 
 
+def test_hexarelin_raises_acth_as_much_as_in_healthy_volunteers_but_ipamorelin_does_not() -> None:
+    """2.0 ug/kg i.v. hexarelin: peak ACTH 26.3 against 15.8 pg/mL in 7 young volunteers (Arvat
+    1998, PMID:9430449). The ACTH action is hexarelin's own edge, not the ghrelin receptor's
+    GH route: ipamorelin, which has no such edge, leaves ACTH alone."""
+    dose_mg = 2.0e-3 * 75  # 2 ug/kg at 75 kg
+    hexarelin = _run(f"gh_secretagogue(agent=hexarelin,dose_mg={dose_mg},days=1)", 240, 241)
+    acth = hexarelin["plasma__ACTH"]
+    assert acth.max() / acth.iloc[0] == pytest.approx(26.3 / 15.8, rel=0.05)
+    assert hexarelin["plasma__cortisol"].max() > hexarelin["plasma__cortisol"].iloc[0]
+    ipamorelin = _run("gh_secretagogue(agent=ipamorelin,dose_mg=1,days=1)", 240, 241)
+    assert ipamorelin["plasma__ACTH"].max() == pytest.approx(ipamorelin["plasma__ACTH"].iloc[0])
+
+
 def test_secretagogue_agents_and_intervals_shape_the_dosing() -> None:
     """CJC-1295 weekly by default, sermorelin daily; an interval_days overrides the usual."""
     weekly = parse_protocol("ghrh_analogue(agent=cjc1295,days=21)").intervals()
