@@ -251,3 +251,25 @@ def test_exercise_brakes_the_livers_ketone_output_not_a_ketone_drink(simulator: 
     assert exercising.max() == pytest.approx(alone.max(), rel=0.05)
     endogenous = simulator.run([bout], t_end=120, points=121)["plasma__BHB"]
     assert endogenous.loc[60] < 0.9 * endogenous.loc[0]
+
+
+def test_serum_cathepsin_b_is_released_above_a_high_intensity_threshold(
+    simulator: Simulator,
+) -> None:
+    """Mazo et al. 2022, Brain Plast, PMID:36448040: serum CTSB 30 min after a bout was up
+    20 +/- 7% at 80% VO2max and 30 +/- 18% after a VO2max test (mean +/- SD, n = 16), while
+    muscle CTSB mRNA was unchanged and muscle proCTSB rose only by 3 h. The rise must come
+    within half an hour and lie inside both spreads; a light bout of the same length releases
+    far less."""
+
+    def thirty_min_after(protocol: str, duration_min: float) -> float:
+        course = simulator.run([parse_protocol(protocol)], t_end=duration_min + 30)
+        ctsb = course["plasma__CTSB"]
+        return float(ctsb.iloc[-1] / ctsb.iloc[0] - 1)
+
+    at_80 = thirty_min_after("aerobic(duration_min=40,intensity=0.8)", 40)
+    vo2max_test = thirty_min_after("aerobic(duration_min=12,intensity=1.0)", 12)
+    light = thirty_min_after("aerobic(duration_min=40,intensity=0.4)", 40)
+    assert 0.20 - 0.07 <= at_80 <= 0.20 + 0.07
+    assert 0.30 - 0.18 <= vo2max_test <= 0.30 + 0.18
+    assert light < at_80 / 3
