@@ -273,3 +273,22 @@ def test_serum_cathepsin_b_is_released_above_a_high_intensity_threshold(
     assert 0.20 - 0.07 <= at_80 <= 0.20 + 0.07
     assert 0.30 - 0.18 <= vo2max_test <= 0.30 + 0.18
     assert light < at_80 / 3
+
+
+def test_osteoblast_osteocalcin_follows_circulating_igf1(simulator: Simulator) -> None:
+    """Grinspoon et al. 1995, J Clin Invest, PMID:7543494: after 4 days of fasting serum IGF-I
+    was 186 against 310 ng/mL and serum osteocalcin 4.2 against 7.6 ng/mL in 14 normal women;
+    rhIGF-I then raised osteocalcin 5-fold over placebo. At steady state the osteoblasts'
+    production at that IGF-I ratio is the measured osteocalcin ratio, and a fast lowers it."""
+    values = simulator.model.parameter_values()
+    emax, ec50, hill = (values[f"igf1_osteoblast_ocn__{name}"] for name in ("emax", "ec50", "hill"))
+    rest = next(s.resting_level for s in simulator.model.species if s.id == "plasma__IGF1")
+
+    def production(igf1: float) -> float:
+        return float(1 + emax * hill_occupancy(igf1, ec50, hill))
+
+    assert production(rest * 186 / 310) / production(rest) == pytest.approx(4.2 / 7.6, rel=0.01)
+    assert production(rest * 3) / production(rest) > 2  # room for a rise several-fold
+    fast = simulator.run([make_protocol("fasting", duration_h=96)], t_end=96 * 60, points=97)
+    relative = fast.iloc[-1] / fast.iloc[0]
+    assert relative["bone__OCN"] < 0.8
