@@ -292,3 +292,21 @@ def test_osteoblast_osteocalcin_follows_circulating_igf1(simulator: Simulator) -
     fast = simulator.run([make_protocol("fasting", duration_h=96)], t_end=96 * 60, points=97)
     relative = fast.iloc[-1] / fast.iloc[0]
     assert relative["bone__OCN"] < 0.8
+
+
+def test_fasting_lowers_igf1_over_days_as_the_livers_gh_sensitivity_falls(
+    simulator: Simulator,
+) -> None:
+    """Integrated IGF-I -42% on day 3 of a fast (J Clin Endocrinol Metab 1982,
+    DOI:10.1210/jcem-55-5-999), -40% on day 4 (Grinspoon 1995, PMID:7543494), -59% and -64%
+    after 5 days (Clemmons 1985, DOI:10.1016/0026-0495(85)90230-6; Isley 1983,
+    DOI:10.1172/jci110757), while GH rose. The liver's GH sensitivity falls within hours, so the
+    early GH surge does not lift IGF-I, and IGF-I's 20-h half-life spreads the fall over days."""
+    course = simulator.run([make_protocol("fasting", duration_h=120)], t_end=120 * 60, points=121)
+    igf1 = course["plasma__IGF1"] / course["plasma__IGF1"].iloc[0] - 1
+    assert igf1.loc[24 * 60] <= 0.0
+    assert _window(igf1.to_frame("igf1"), "igf1", 48 * 60, 72 * 60).mean() == pytest.approx(
+        -0.42, abs=0.05
+    )
+    assert -0.64 <= igf1.loc[120 * 60] <= -0.40
+    assert course["plasma__GH"].loc[48 * 60] > 2 * course["plasma__GH"].iloc[0]
