@@ -48,14 +48,19 @@ def records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def knockout_targets(model: Model, targets: str = "nodes") -> list[Perturbation]:
-    """Single knock-outs: every state node (``nodes``) or every edge blocked (``edges``)."""
+    """Single knock-outs: every state node (``nodes``) or every edge blocked (``edges``).
+
+    The edge scan leaves out measurements (an observable is read, not made) and a node's
+    clearance edge to itself (its own saturable elimination: no influence between two nodes
+    to block, and no edge of the logical model the scan is compared with).
+    """
     if targets == "nodes":
         return [Perturbation("knockout", s.id) for s in model.states]
     if targets == "edges":
         return [
             Perturbation("inhibit", EdgeId(e.source, e.target), 1.0)
             for e in model.interactions
-            if e.law != "measurement"
+            if e.law != "measurement" and e.source != e.target
         ]
     raise ScenarioError(f"targets must be 'nodes' or 'edges'; got '{targets}'")
 

@@ -327,13 +327,23 @@ def score(
     return Scorecard(results)
 
 
+#: The laws whose edges carry a Hill term with a sign: the edges the null model shuffles.
+_REGULATORY_LAWS = ("regulation", "catalysis", "clearance")
+
+
 def _shuffled(model: Model, seed: int) -> dict[str, int]:
     """The sign of every regulatory edge after a seeded permutation of their signs."""
     rng = random.Random(seed)
-    regulatory = [e for e in model.interactions if e.law in ("regulation", "catalysis")]
+    regulatory = [e for e in model.interactions if e.law in _REGULATORY_LAWS]
     signs = [e.sign for e in regulatory]
     rng.shuffle(signs)
     return {e.id: s for e, s in zip(regulatory, signs, strict=True)}
+
+
+def _inhibits(law: str, sign: int) -> bool:
+    """Whether an edge of this law and sign uses the inhibition term (emax below 1): a
+    clearance edge's term scales its target's loss, so there a ``+`` edge inhibits."""
+    return sign > 0 if law == "clearance" else sign < 0
 
 
 def _inhibition_strength(emax: float) -> float:
@@ -356,7 +366,7 @@ def shuffled_signs(model: Model, seed: int) -> dict[str, float]:
         if edge.id not in new_sign:
             continue
         overrides[hook(edge.id, "sign")] = float(new_sign[edge.id])
-        if new_sign[edge.id] < 0 < edge.sign:
+        if _inhibits(edge.law, new_sign[edge.id]) and not _inhibits(edge.law, edge.sign):
             overrides[parameter_id(edge.id, "emax")] = _inhibition_strength(emax[edge.id])
     return overrides
 
@@ -371,12 +381,16 @@ def shuffled_model(model: Model, seed: int) -> Model:
     interactions: list[InteractionRow] = [
         e.model_copy(update={"sign": new_sign.get(e.id, e.sign)}) for e in model.interactions
     ]
-    old_sign = {e.id: e.sign for e in model.interactions}
+    edges = {e.id: e for e in model.interactions}
     parameters: list[ParameterRow] = []
     for row in model.parameters:
+        edge = edges.get(row.interaction)
         if (
             row.parameter == "emax"
-            and new_sign.get(row.interaction, 1) < 0 < old_sign[row.interaction]
+            and edge is not None
+            and row.interaction in new_sign
+            and _inhibits(edge.law, new_sign[row.interaction])
+            and not _inhibits(edge.law, edge.sign)
         ):
             value = _inhibition_strength(row.value)
             row = row.model_copy(update={"value": value, "low": None, "high": None})

@@ -7,7 +7,7 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
 
     \frac{dX}{dt} = \underbrace{\sigma_X k_X X_0 (1 - p_X) \prod_{e \to X} R_e}_{\text{synthesis}}
       + \underbrace{\sigma_X p_e k_X X_0 J_e}_{\text{conversion in}}
-      - \underbrace{k_X (1 - \textstyle\sum_f q_f) X}_{\text{degradation}}
+      - \underbrace{k_X (1 - \textstyle\sum_f q_f) X \prod_{c \to X} C_c}_{\text{degradation}}
       - \underbrace{\textstyle\sum_f q_f k_X X_0 J_f}_{\text{conversion out}}
 
 - :math:`R_e` is the normalised regulation term of each regulatory edge into :math:`X`:
@@ -20,6 +20,13 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   comes from the conversion; of the source's resting loss the fraction :math:`q_e`
   (``source_fraction``) goes into it. The two species may have different units: the flux is
   written relative to the resting state, so no stoichiometric unit factor is needed.
+- :math:`C_c` is the term of each ``clearance`` edge into :math:`X`, which scales its
+  first-order loss. Its sign is the effect on :math:`X`'s level, so a ``-`` edge speeds the loss
+  (:math:`C_c` is :func:`~network.rate_laws.activation`) and a ``+`` edge slows it
+  (:func:`~network.rate_laws.inhibition`). A ``+`` edge from :math:`X` to itself with Hill 1
+  and ``emax`` near 1 turns the first-order loss into Michaelis-Menten elimination,
+  :math:`k_X X (K + (1 - I)X) / (K + X)` up to the resting normaliser, ``ec50`` :math:`K`
+  playing the Michaelis constant.
 - :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
   knock-out, knock-down and over-expression perturbations set it.
 - Every flux of :math:`X` (each term above) is multiplied by :math:`1 - c_X`, where
@@ -163,7 +170,7 @@ class Equations:
 def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equations:
     """Write the ODEs of ``model`` by the rule in this module's docstring.
 
-    With ``signs_as_parameters``, every regulation and catalysis term is
+    With ``signs_as_parameters``, every regulation, catalysis and clearance term is
     :func:`~mbaxis.network.rate_laws.signed_regulation` with the edge's sign as a parameter
     ``{edge}__sign`` (+1 or -1): the same equations at the tables' signs, and one compiled
     model for every sign-shuffled copy of the network (the validation null model).
@@ -254,15 +261,19 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         for edge in model.interactions
     }
 
-    def regulation_term(edge_id: str, source: str, sign: int) -> sp.Expr:
+    def regulation_term(edge_id: str, source: str, sign: int, on_loss: bool = False) -> sp.Expr:
+        """The edge's normalised term; ``on_loss`` for a clearance edge, whose term scales the
+        target's loss, so that its sign (the effect on the level) acts the other way round."""
         x = activity[edge_id] * symbol(source)
         emax, ec50, hill = (kinetic(edge_id, n) for n in ("emax", "ec50", "hill"))
         if signs_as_parameters:
-            signed = add(
+            signed: sp.Expr = add(
                 hook(edge_id, "sign"), sign, "dimensionless", "sign", "+1 or -1", edge_id
             )
-            return signed_regulation(x, rest[source], signed, emax, ec50, hill)
-        law = activation if sign > 0 else inhibition
+            return signed_regulation(
+                x, rest[source], -signed if on_loss else signed, emax, ec50, hill
+            )
+        law = activation if (sign < 0 if on_loss else sign > 0) else inhibition
         return law(x, rest[source], emax, ec50, hill)
 
     reactions: list[Reaction] = []
@@ -314,8 +325,12 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
             synthesis *= regulation_term(regulator.id, regulator.source, regulator.sign)
         doses = [edges[i] for i in incoming[target] if edges[i].law == "dosing"]
         if doses:  # a drug: dX/dt = k (sum of gain x dose rate) - k X; it rests at zero
-            synthesis = scale * k * sp.Add(
-                *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)
+            synthesis = (
+                scale
+                * k
+                * sp.Add(
+                    *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)
+                )
             )
             regulators = doses
         reactions.append(
@@ -330,15 +345,19 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
             )
         )
         consumed = sp.Add(*(q for _, q in source_fraction[target]))
+        clearances = [edges[i] for i in incoming[target] if edges[i].law == "clearance"]
+        loss: sp.Expr = k * (1 - consumed) * symbol(target)
+        for clearance in clearances:  # the sign is the effect on the level: '-' speeds the loss
+            loss *= regulation_term(clearance.id, clearance.source, clearance.sign, on_loss=True)
         reactions.append(
             Reaction(
                 id=f"{target}__degradation",
                 kind="degradation",
                 species=target,
                 stoichiometry=-1,
-                rate=free[target] * k * (1 - consumed) * symbol(target),
-                modifiers=(),
-                interactions=(),
+                rate=free[target] * loss,
+                modifiers=tuple((c.source, c.sign) for c in clearances if c.source != target),
+                interactions=tuple(c.id for c in clearances),
             )
         )
         for edge_id, q in source_fraction[target]:

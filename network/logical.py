@@ -18,7 +18,8 @@ in whole steps towards zero:
     \qquad \ell_X = \operatorname{clip}\Big(\sum_{e \to X} c_e(\ell_{\mathrm{source}(e)}),
         -K, K\Big)
 
-where :math:`\delta_e(x)` is the relative change of :math:`X`'s production with the source at
+where :math:`\delta_e(x)` is the relative change of :math:`X`'s production (for a clearance edge,
+of its steady level: the inverse of the loss term minus one) with the source at
 :math:`x` (a regulation term minus one, scaled by the share of production it multiplies; a
 conversion's or an observable's share times the source's relative change). An input switched on
 moves each direct target by one step in the direction of its edge: the logical model has no dose.
@@ -32,6 +33,10 @@ step and :math:`K`, are chosen against the ODE knock-out calls (``analysis.struc
 is what a logical abstraction of an ODE model is for.
 
 A blocked edge (``inhibit(A -> B)``) reads its source as absent: :math:`c_e(-K)`.
+
+A clearance edge from a node to itself (saturable elimination, e.g. blood BHB) is left out: it
+shapes how far the node moves when its other regulators move it, not whether it moves, and within
+the six 5% steps above rest it changes the node's loss by less than one step.
 """
 
 from __future__ import annotations
@@ -230,6 +235,15 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
             return lambda x: (
                 share * ((1 + sign * emax * occupancy(x, ec50, hill)) / (1 + sign * emax * h0) - 1)
             )
+        if edge.law == "clearance":
+            # The term scales the loss, so the steady level changes by its inverse; the sign is
+            # the effect on the level ('-' speeds the loss).
+            emax, ec50, hill = p["emax"], p["ec50"], p["hill"]
+            h0 = occupancy(x0, ec50, hill)
+            on_loss = -1.0 if edge.sign > 0 else 1.0
+            return lambda x: (
+                (1 + on_loss * emax * h0) / (1 + on_loss * emax * occupancy(x, ec50, hill)) - 1
+            )
         if edge.law == "conversion":
             fraction = p["target_fraction"]
             return lambda x: fraction * (x / x0 - 1)
@@ -253,6 +267,8 @@ def logical_model(model: Model, levels: int = LEVELS, step: float = STEP) -> Log
     contributions = []
     for edge in model.interactions:
         table: tuple[int, ...]
+        if edge.source == edge.target:
+            continue  # saturable self-clearance: the node's own kinetics, not an influence
         if edge.source in inputs:
             # One step whatever the dose: with real doses the negative feedback loops of the
             # model (GH, IGF-1 and somatostatin; muscle and plasma lactate) oscillate, and an

@@ -68,6 +68,9 @@ Kind = Literal[
 #: - ``regulation``: the source scales the synthesis of the target by a normalised Hill term;
 #: - ``conversion``: the source is turned into the target (a flux that consumes the source);
 #: - ``catalysis``: the source scales the conversion flux into the target;
+#: - ``clearance``: the source scales the target's first-order loss. The sign is still the
+#:   effect on the target's level: ``-`` speeds the loss, ``+`` slows it. A ``+`` edge from a
+#:   species to itself is saturable (Michaelis-Menten-like) elimination;
 #: - ``measurement``: the target is an observable, a weighted sum of its sources;
 #: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
@@ -90,6 +93,7 @@ MECHANISMS: dict[str, str] = {
     "mechanotransduction": "regulation",
     "conversion": "conversion",
     "catalysis": "catalysis",
+    "clearance": "clearance",
     "measurement": "measurement",
     "dosing": "dosing",
 }
@@ -98,6 +102,7 @@ MECHANISMS: dict[str, str] = {
 LAWS: dict[str, tuple[str, ...]] = {
     "regulation": ("emax", "ec50", "hill"),
     "catalysis": ("emax", "ec50", "hill"),
+    "clearance": ("emax", "ec50", "hill"),
     "conversion": ("source_fraction", "target_fraction"),
     "measurement": ("weight",),
     "dosing": ("gain",),
