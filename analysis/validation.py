@@ -340,10 +340,10 @@ def _shuffled(model: Model, seed: int) -> dict[str, int]:
     return {e.id: s for e, s in zip(regulatory, signs, strict=True)}
 
 
-def _inhibits(law: str, sign: int) -> bool:
-    """Whether an edge of this law and sign uses the inhibition term (emax below 1): a
-    clearance edge's term scales its target's loss, so there a ``+`` edge inhibits."""
-    return sign > 0 if law == "clearance" else sign < 0
+def _turned_inhibitory(edge: InteractionRow, new_sign: int) -> bool:
+    """Whether the edge's Hill term was an activation and with ``new_sign`` is an inhibition
+    (whose emax must stay below 1)."""
+    return edge.term_sign > 0 > edge.model_copy(update={"sign": new_sign}).term_sign
 
 
 def _inhibition_strength(emax: float) -> float:
@@ -366,7 +366,7 @@ def shuffled_signs(model: Model, seed: int) -> dict[str, float]:
         if edge.id not in new_sign:
             continue
         overrides[hook(edge.id, "sign")] = float(new_sign[edge.id])
-        if _inhibits(edge.law, new_sign[edge.id]) and not _inhibits(edge.law, edge.sign):
+        if _turned_inhibitory(edge, new_sign[edge.id]):
             overrides[parameter_id(edge.id, "emax")] = _inhibition_strength(emax[edge.id])
     return overrides
 
@@ -389,8 +389,7 @@ def shuffled_model(model: Model, seed: int) -> Model:
             row.parameter == "emax"
             and edge is not None
             and row.interaction in new_sign
-            and _inhibits(edge.law, new_sign[row.interaction])
-            and not _inhibits(edge.law, edge.sign)
+            and _turned_inhibitory(edge, new_sign[row.interaction])
         ):
             value = _inhibition_strength(row.value)
             row = row.model_copy(update={"value": value, "low": None, "high": None})

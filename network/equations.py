@@ -59,6 +59,7 @@ import sympy as sp
 from mbaxis.network.model import Model
 from mbaxis.network.naming import hook, parameter_id
 from mbaxis.network.rate_laws import activation, inhibition, signed_regulation
+from mbaxis.network.schema import InteractionRow
 from mbaxis.network.units import to_minutes
 
 __all__ = ["Equations", "ParameterInfo", "Reaction", "build_equations"]
@@ -261,20 +262,20 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         for edge in model.interactions
     }
 
-    def regulation_term(edge_id: str, source: str, sign: int, on_loss: bool = False) -> sp.Expr:
-        """The edge's normalised term; ``on_loss`` for a clearance edge, whose term scales the
-        target's loss, so that its sign (the effect on the level) acts the other way round."""
-        x = activity[edge_id] * symbol(source)
-        emax, ec50, hill = (kinetic(edge_id, n) for n in ("emax", "ec50", "hill"))
+    def regulation_term(edge: InteractionRow) -> sp.Expr:
+        """The edge's normalised Hill term (activation or inhibition by its ``term_sign``)."""
+        x = activity[edge.id] * symbol(edge.source)
+        emax, ec50, hill = (kinetic(edge.id, n) for n in ("emax", "ec50", "hill"))
         if signs_as_parameters:
             signed: sp.Expr = add(
-                hook(edge_id, "sign"), sign, "dimensionless", "sign", "+1 or -1", edge_id
+                hook(edge.id, "sign"), edge.sign, "dimensionless", "sign", "+1 or -1", edge.id
             )
+            reversed_on_loss = edge.term_sign * edge.sign  # -1 for a clearance edge
             return signed_regulation(
-                x, rest[source], -signed if on_loss else signed, emax, ec50, hill
+                x, rest[edge.source], reversed_on_loss * signed, emax, ec50, hill
             )
-        law = activation if (sign < 0 if on_loss else sign > 0) else inhibition
-        return law(x, rest[source], emax, ec50, hill)
+        law = activation if edge.term_sign > 0 else inhibition
+        return law(x, rest[edge.source], emax, ec50, hill)
 
     reactions: list[Reaction] = []
     observables: dict[str, sp.Expr] = {}
@@ -291,7 +292,7 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         catalysts = [edges[i] for i in incoming[edge.target] if edges[i].law == "catalysis"]
         flux = activity[edge.id] * symbol(edge.source) / rest[edge.source]
         for catalyst in catalysts:
-            flux *= regulation_term(catalyst.id, catalyst.source, catalyst.sign)
+            flux *= regulation_term(catalyst)
         conversion_flux[edge.id] = flux
         source_fraction[edge.source].append((edge.id, kinetic(edge.id, "source_fraction")))
 
@@ -322,7 +323,7 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
             )
         synthesis: sp.Expr = scale * k * x0 * (1 - from_conversion)
         for regulator in regulators:
-            synthesis *= regulation_term(regulator.id, regulator.source, regulator.sign)
+            synthesis *= regulation_term(regulator)
         doses = [edges[i] for i in incoming[target] if edges[i].law == "dosing"]
         if doses:  # a drug: dX/dt = k (sum of gain x dose rate) - k X; it rests at zero
             synthesis = (
@@ -347,8 +348,8 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         consumed = sp.Add(*(q for _, q in source_fraction[target]))
         clearances = [edges[i] for i in incoming[target] if edges[i].law == "clearance"]
         loss: sp.Expr = k * (1 - consumed) * symbol(target)
-        for clearance in clearances:  # the sign is the effect on the level: '-' speeds the loss
-            loss *= regulation_term(clearance.id, clearance.source, clearance.sign, on_loss=True)
+        for clearance in clearances:
+            loss *= regulation_term(clearance)
         reactions.append(
             Reaction(
                 id=f"{target}__degradation",

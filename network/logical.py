@@ -231,18 +231,17 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
                 converted[edge.target] if edge.law == "catalysis" else 1 - converted[edge.target]
             )
             h0 = occupancy(x0, ec50, hill)
-            sign = 1.0 if edge.sign > 0 else -1.0
+            sign = float(edge.term_sign)
             return lambda x: (
                 share * ((1 + sign * emax * occupancy(x, ec50, hill)) / (1 + sign * emax * h0) - 1)
             )
         if edge.law == "clearance":
-            # The term scales the loss, so the steady level changes by its inverse; the sign is
-            # the effect on the level ('-' speeds the loss).
+            # The term scales the loss, so the steady level changes by its inverse.
             emax, ec50, hill = p["emax"], p["ec50"], p["hill"]
             h0 = occupancy(x0, ec50, hill)
-            on_loss = -1.0 if edge.sign > 0 else 1.0
+            term = float(edge.term_sign)
             return lambda x: (
-                (1 + on_loss * emax * h0) / (1 + on_loss * emax * occupancy(x, ec50, hill)) - 1
+                (1 + term * emax * h0) / (1 + term * emax * occupancy(x, ec50, hill)) - 1
             )
         if edge.law == "conversion":
             fraction = p["target_fraction"]

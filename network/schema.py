@@ -302,6 +302,13 @@ class InteractionRow(_Row):
         """The rate law that encodes this edge (see :data:`MECHANISMS`)."""
         return MECHANISMS[self.mechanism]
 
+    @property
+    def term_sign(self) -> int:
+        """+1 where the edge's Hill term is an activation, -1 an inhibition: the edge's sign,
+        reversed for a ``clearance`` edge, whose term scales the target's loss (a ``+`` edge
+        slows it)."""
+        return -self.sign if self.law == "clearance" else self.sign
+
 
 class ParameterRow(_Row):
     """One row of ``parameters.tsv``: a kinetic parameter of one interaction."""

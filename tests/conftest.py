@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled model, and an editable copy of its tables for defect tests."""
+"""Shared fixtures: the bundled model, and an editable copy of its tables for defect tests;
+and the fractional loss of a species read off the equations."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from mbaxis.network import Model, bundled_model_path, load_model
+from mbaxis.network import Equations, Model, bundled_model_path, load_model
 
 # Property tests: derandomised in CI (the same examples every run, no example database), fresh
 # draws when MBAXIS_EXAMPLES asks for a long run (tests/properties/budget.py).
@@ -72,3 +73,12 @@ def untrained_only_model(model_copy: Path, edit_table: TableEditor) -> Path:
 
     edit_table("subjects.tsv", drop)
     return model_copy
+
+
+def loss_per_unit(equations: Equations, species: str, level: float, **overrides: float) -> float:
+    """The fractional loss (1/min) of ``species`` held at ``level``, everything else at rest."""
+    loss = next(r for r in equations.reactions if r.id == f"{species}__degradation")
+    values = equations.parameter_values(overrides)
+    state = equations.resting_state | {species: level}
+    numbers = {s: values.get(s.name, state.get(s.name)) for s in loss.rate.free_symbols}
+    return float(loss.rate.subs(numbers)) / level

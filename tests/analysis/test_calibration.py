@@ -16,6 +16,7 @@ from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.subjects import parse_subject
 from mbaxis.network import Model, build_equations as model_equations
 from mbaxis.network.rate_laws import activation, hill_occupancy
+from tests.conftest import loss_per_unit
 from tests.contract import CONTRACT_SPECIES
 
 
@@ -320,16 +321,10 @@ def test_ketone_clearance_saturates_so_a_drink_peaks_high_and_is_gone_in_four_ho
     DOI:10.1208/s12248-016-9879-0). A ketone ester drink peaked blood D-BHB at 2.8 mM, back to
     baseline within 3-4 h (Stubbs 2017, DOI:10.3389/fphys.2017.00848)."""
     equations = model_equations(simulator.model)
-    loss = next(r for r in equations.reactions if r.id == "plasma__BHB__degradation")
-    values = equations.parameter_values()
-    (bhb,) = (s for s in loss.rate.free_symbols if s.name == "plasma__BHB")
-    per_unit = (loss.rate / bhb).subs(
-        {s: values[s.name] for s in loss.rate.free_symbols if s.name in values}
-    )
 
     def clearance(mmol_per_l: float) -> float:
         """The fractional clearance (1/min) at a blood BHB of ``mmol_per_l`` (mM)."""
-        return float(per_unit.subs(bhb, mmol_per_l))
+        return loss_per_unit(equations, "plasma__BHB", mmol_per_l)
 
     assert clearance(11.0) / clearance(0.1) == pytest.approx(0.21 / 1.87, rel=0.02)
 

@@ -14,6 +14,7 @@ from scipy.integrate import solve_ivp
 
 from mbaxis.network import Equations, Model, build_equations, load_model
 from mbaxis.network.rate_laws import activation, inhibition
+from tests.conftest import loss_per_unit
 
 
 @cache
@@ -189,15 +190,6 @@ def test_inhibition_is_one_at_rest_positive_and_decreasing(
     assert higher > 0
 
 
-def _loss_per_unit(equations: Equations, species: str, level: float, **overrides: float) -> float:
-    """The fractional loss (1/min) of ``species`` held at ``level``, everything else at rest."""
-    loss = next(r for r in equations.reactions if r.id == f"{species}__degradation")
-    values = equations.parameter_values(overrides)
-    state = equations.resting_state | {species: level}
-    numbers = {s: values.get(s.name, state.get(s.name)) for s in loss.rate.free_symbols}
-    return float(loss.rate.subs(numbers)) / level
-
-
 def test_a_plus_clearance_edge_from_a_species_to_itself_is_michaelis_menten(
     equations: Equations,
 ) -> None:
@@ -213,12 +205,12 @@ def test_a_plus_clearance_edge_from_a_species_to_itself_is_michaelis_menten(
         return k * (km + (1 - imax) * x) / (km + x) * (km + rest) / (km + (1 - imax) * rest)
 
     for level in (rest, 1.0, 3.0, 11.0):
-        assert _loss_per_unit(equations, "plasma__BHB", level) == pytest.approx(
+        assert loss_per_unit(equations, "plasma__BHB", level) == pytest.approx(
             michaelis_menten(level), rel=1e-9
         )
-    assert _loss_per_unit(equations, "plasma__BHB", 11.0) < 0.2 * k
+    assert loss_per_unit(equations, "plasma__BHB", 11.0) < 0.2 * k
     first_order = {"bhb_saturable_clearance__emax": 0.0}
-    assert _loss_per_unit(equations, "plasma__BHB", 11.0, **first_order) == pytest.approx(k)
+    assert loss_per_unit(equations, "plasma__BHB", 11.0, **first_order) == pytest.approx(k)
 
 
 def test_clearance_sign_is_the_effect_on_the_level_also_with_signs_as_parameters(
@@ -228,10 +220,10 @@ def test_clearance_sign_is_the_effect_on_the_level_also_with_signs_as_parameters
     at the table's '+' the two agree; at '-' the source speeds its target's loss."""
     signed = build_equations(model, signs_as_parameters=True)
     for level in (0.1, 3.0):
-        assert _loss_per_unit(signed, "plasma__BHB", level) == pytest.approx(
-            _loss_per_unit(_bundled_equations(), "plasma__BHB", level), rel=1e-12
+        assert loss_per_unit(signed, "plasma__BHB", level) == pytest.approx(
+            loss_per_unit(_bundled_equations(), "plasma__BHB", level), rel=1e-12
         )
     flipped = {"bhb_saturable_clearance__sign": -1.0}
-    assert _loss_per_unit(signed, "plasma__BHB", 3.0, **flipped) > _loss_per_unit(
+    assert loss_per_unit(signed, "plasma__BHB", 3.0, **flipped) > loss_per_unit(
         signed, "plasma__BHB", 0.1, **flipped
     )
