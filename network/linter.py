@@ -448,10 +448,11 @@ def _check_value(
     if row.parameter == "emax":
         if row.value < 0:
             yield problem(f"emax {row.value:g} is negative")
-        if edge.sign == -1 and row.value >= 1:
+        if edge.term_sign == -1 and row.value >= 1:
+            removed = "loss" if edge.law == "clearance" else "synthesis"
             yield problem(
                 f"emax {row.value:g} of an inhibition must be below 1 "
-                "(it is the largest fraction of synthesis removed)"
+                f"(it is the largest fraction of {removed} removed)"
             )
     if row.parameter in ("source_fraction", "target_fraction") and not 0 <= row.value <= 1:
         yield problem(f"{row.parameter} {row.value:g} is not between 0 and 1")

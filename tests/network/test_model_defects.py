@@ -234,6 +234,38 @@ def test_inhibition_emax_must_stay_below_one(model_copy: Path, edit_table: Table
         load_model(model_copy)
 
 
+def test_clearance_emax_is_bounded_by_the_effect_on_the_loss(
+    model_copy: Path, edit_table: TableEditor
+) -> None:
+    """A clearance edge's sign is its effect on the level: a ``+`` edge slows the loss, so its
+    emax is a fraction of the loss removed and must stay below 1; a ``-`` edge speeds the loss
+    and may multiply it several-fold."""
+
+    def slow_too_much(rows: Rows) -> None:
+        row = next(
+            r
+            for r in rows
+            if r["interaction"] == "bhb_saturable_clearance" and r["parameter"] == "emax"
+        )
+        row["value"], row["high"] = "1.5", "2"
+
+    edit_table("parameters.tsv", slow_too_much)
+    with pytest.raises(
+        ModelDataError,
+        match=r"ID 'bhb_saturable_clearance__emax': emax 1.5 of an inhibition must be below 1 "
+        r"\(it is the largest fraction of loss removed\)",
+    ):
+        load_model(model_copy)
+
+    def speed_up(rows: Rows) -> None:
+        edge = _row(rows, "id", "bhb_saturable_clearance")
+        edge["sign"] = "-"
+
+    edit_table("interactions.tsv", speed_up)
+    model = load_model(model_copy)  # the same emax 1.5 now speeds the loss: valid
+    assert next(e for e in model.interactions if e.id == "bhb_saturable_clearance").term_sign == 1
+
+
 def test_every_problem_is_reported_in_one_run(model_copy: Path, edit_table: TableEditor) -> None:
     def break_species(rows: Rows) -> None:
         _row(rows, "id", "plasma__IL6")["unit"] = "pg/dl"
