@@ -17,6 +17,7 @@ __all__ = [
     "DEFAULT_READOUTS",
     "DEFAULT_STATISTIC",
     "ESTRADIOL",
+    "ESTRADIOL_TRANSDERMAL",
     "FASTING",
     "GRAPH_TARGETS",
     "HEAT",
@@ -46,7 +47,8 @@ KETONE = "gut__ketone_ester"
 HEAT = "body__core_temp_rise"
 STRESS = "brain__stress"
 TESTOSTERONE = "plasma__testosterone_dose"
-ESTRADIOL = "plasma__estradiol_dose"
+ESTRADIOL = "plasma__estradiol_dose"  # oral
+ESTRADIOL_TRANSDERMAL = "plasma__estradiol_transdermal_dose"
 MK677_DOSE = "gut__MK677_dose"
 IPAMORELIN_DOSE = "plasma__ipamorelin_dose"
 HEXARELIN_DOSE = "plasma__hexarelin_dose"

@@ -24,6 +24,7 @@ from typing import Any
 from mbaxis.analysis.defaults import (
     CJC1295_DOSE,
     ESTRADIOL,
+    ESTRADIOL_TRANSDERMAL,
     FASTING,
     HEAT,
     HEXARELIN_DOSE,
@@ -268,6 +269,11 @@ def _therapy(input_id: str, dose_key: str) -> Callable[[Mapping[str, Any]], list
     return compile_therapy
 
 
+def _estradiol_therapy(p: Mapping[str, Any]) -> list[Interval]:
+    route = ESTRADIOL if p["route"] == "oral" else ESTRADIOL_TRANSDERMAL
+    return [Interval(0.0, p["days"] * DAY, {route: p["dose"]})]
+
+
 def _training(p: Mapping[str, Any]) -> list[Interval]:
     bout: Protocol = p["protocol"]
     spacing = 7.0 * DAY / p["sessions_per_week"]
@@ -471,12 +477,20 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
         ),
         ProtocolDefinition(
             "estradiol_therapy",
-            "exogenous estradiol",
+            "exogenous estradiol: oral tablets, or a transdermal patch (its nominal delivery)",
             {
                 "dose": _p(2.0, "mg/d", "daily dose"),
                 "days": _p(28.0, "d", "duration of the therapy", maximum=MOST_DAYS),
+                "route": _p(
+                    "oral",
+                    "",
+                    "oral (first pass through the liver) or transdermal",
+                    str,
+                    choices=("oral", "transdermal"),
+                    optional=True,
+                ),
             },
-            _therapy(ESTRADIOL, "dose"),
+            _estradiol_therapy,
         ),
         ProtocolDefinition(
             "gh_secretagogue",

@@ -37,7 +37,10 @@ A ``drug`` species (an administered compound) has no resting production: it is f
 ``dosing`` edges from inputs (dose rates :math:`u_e`) and cleared with its half-life,
 :math:`dD/dt = \sigma_D k_D \sum_e g_e a_e u_e - k_D D`, where the ``gain`` :math:`g_e` is the
 steady concentration per unit dose rate (equivalently the exposure per unit dose); it rests at 0
-and acts downstream like an input.
+and acts downstream like an input. A compound the body also makes (a hormone) can be given too:
+its ``dosing`` edges add :math:`k_X \sum_e g_e a_e u_e` to its production, a separate flux that
+its ``synthesis_scale`` does not touch (gonadectomy or the menopause remove the body's own
+production, not the dose).
 
 Every :math:`R_e` and :math:`J_e` equals 1 at rest, so the resting levels are a steady state
 by construction: synthesis :math:`k_X X_0` balances loss :math:`k_X X_0`. Inputs are
@@ -242,9 +245,9 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         )
     for item in model.inputs:
         rest[item.id] = sp.Integer(0)
-    for item in model.states:
-        if item.kind == "drug":  # rests at zero: regulates like an input downstream
-            rest[item.id] = sp.Integer(0)
+    drugs = {item.id for item in model.states if item.kind == "drug"}
+    for target in drugs:  # rests at zero: regulates like an input downstream
+        rest[target] = sp.Integer(0)
 
     def kinetic(edge_id: str, name: str) -> sp.Symbol:
         row = values[parameter_id(edge_id, name)]
@@ -296,6 +299,18 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         conversion_flux[edge.id] = flux
         source_fraction[edge.source].append((edge.id, kinetic(edge.id, "source_fraction")))
 
+    def production(target: str, name: str, rate: sp.Expr, by: list[InteractionRow]) -> Reaction:
+        """A flux that makes ``target``, with the edges whose regulators its rate reads."""
+        return Reaction(
+            id=f"{target}__{name}",
+            kind="synthesis",
+            species=target,
+            stoichiometry=1,
+            rate=rate,
+            modifiers=tuple((e.source, e.sign) for e in by),
+            interactions=tuple(e.id for e in by),
+        )
+
     for target in states:
         k, x0, scale = rate_constant[target], rest[target], synthesis_scale[target]
         regulators = [edges[i] for i in incoming[target] if edges[i].law == "regulation"]
@@ -325,26 +340,15 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         for regulator in regulators:
             synthesis *= regulation_term(regulator)
         doses = [edges[i] for i in incoming[target] if edges[i].law == "dosing"]
-        if doses:  # a drug: dX/dt = k (sum of gain x dose rate) - k X; it rests at zero
-            synthesis = (
-                scale
-                * k
-                * sp.Add(
-                    *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)
-                )
-            )
-            regulators = doses
-        reactions.append(
-            Reaction(
-                id=f"{target}__synthesis",
-                kind="synthesis",
-                species=target,
-                stoichiometry=1,
-                rate=free[target] * synthesis,
-                modifiers=tuple((r.source, r.sign) for r in regulators),
-                interactions=tuple(r.id for r in regulators),
-            )
+        dosed: sp.Expr = k * sp.Add(
+            *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)
         )
+        if doses and target in drugs:  # a drug: dX/dt = k (sum of gain x dose rate) - k X
+            synthesis = scale * dosed
+            regulators = doses
+        elif doses:  # a compound the body also makes, given from outside: the doses add to it
+            reactions.append(production(target, "dosing", free[target] * dosed, doses))
+        reactions.append(production(target, "synthesis", free[target] * synthesis, regulators))
         consumed = sp.Add(*(q for _, q in source_fraction[target]))
         clearances = [edges[i] for i in incoming[target] if edges[i].law == "clearance"]
         loss: sp.Expr = k * (1 - consumed) * symbol(target)

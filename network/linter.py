@@ -315,14 +315,8 @@ def _check_edge_ends(
             row.id,
             "edges into an observable must be 'measurement', and only those",
         )
-    if target is not None and (target.kind == "drug") != (row.law == "dosing"):
-        yield Problem(
-            file,
-            line,
-            "mechanism",
-            row.id,
-            "edges into a drug must be 'dosing', and only those",
-        )
+    if target is not None and target.kind == "drug" and row.law != "dosing":
+        yield Problem(file, line, "mechanism", row.id, "edges into a drug must be 'dosing'")
     if row.law == "dosing" and source is not None and source.kind != "input":
         yield Problem(
             file, line, "source", row.id, "a dosing edge starts at an input (the dose rate)"
@@ -431,7 +425,7 @@ def _check_value(
                     line,
                     "unit",
                     row.id,
-                    f"a gain is the drug's concentration per dose rate; expected '{expected}'",
+                    f"a gain is the concentration per dose rate; expected '{expected}'",
                 )
         if row.value <= 0:
             yield problem(f"gain {row.value:g} is not positive")

@@ -221,6 +221,36 @@ def test_lipolysis_outlasts_a_long_bout_and_ketones_dip_during_it(simulator: Sim
     assert relative["plasma__BHB"].loc[60] < 0.9
 
 
+def test_estradiol_therapy_gives_the_published_levels_after_the_menopause(
+    simulator: Simulator,
+) -> None:
+    """2 mg oral estradiol daily averaged 418 pg/mL at steady state in postmenopausal women
+    (PMID:9125276); a 50 ug/day patch gave 41.1 (PMID:2014092) and 35 pg/mL (PMID:9125276).
+    The dose adds to what the body makes, so a man gains as much as a woman whose ovaries have
+    stopped."""
+    picomolar_per_pg_ml = 1000.0 / 272.38  # estradiol's molar mass, 272.38 g/mol
+    women = parse_subject("subject(sex=female,age=55,menopause=true)")
+
+    def level(route: str, dose: float, subject: str = "") -> float:
+        who = parse_subject(subject) if subject else women
+        course = simulator.run(
+            [make_protocol("estradiol_therapy", dose=dose, days=14, route=route)],
+            subject=who,
+            t_end=14 * 1440,
+            points=15,
+        )
+        return float(course["plasma__estradiol"].iloc[-1])
+
+    oral = level("oral", 2.0)
+    assert oral == pytest.approx(418 * picomolar_per_pg_ml, rel=0.03)
+    patch = level("transdermal", 0.05)
+    assert patch == pytest.approx((41.1 + 35) / 2 * picomolar_per_pg_ml, rel=0.05)
+    rest = simulator.resting_state(subject=women)["plasma__estradiol"]
+    man_rest = simulator.resting_state()["plasma__estradiol"]
+    man_gain = level("oral", 2.0, "subject()") - man_rest
+    assert man_gain == pytest.approx(oral - rest, rel=0.05)
+
+
 def test_oral_estradiol_cuts_hepatic_igf1_production_by_a_fifth(simulator: Simulator) -> None:
     """With GH held by replacement, oral estradiol 2 mg/day gave serum IGF-I 18.7 against
     23.4 nmol/L on transdermal 50 ug/day (PMID:10634425); with the pituitary free to answer,

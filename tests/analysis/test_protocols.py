@@ -103,6 +103,10 @@ def test_unknown_parameter_lists_the_valid_ones() -> None:
             r"'sessions_per_week' of protocol 'training' must be at most 21",
         ),
         (
+            "estradiol_therapy(route=vaginal)",
+            r"'route' of protocol 'estradiol_therapy' must be one of: oral, transdermal",
+        ),
+        (
             "gh_secretagogue(interval_days=1e-300)",
             r"'interval_days' of protocol 'gh_secretagogue' must be 0 .* or at least one",
         ),
@@ -111,6 +115,16 @@ def test_unknown_parameter_lists_the_valid_ones() -> None:
 def test_bad_values_are_named(text: str, message: str) -> None:
     with pytest.raises(ProtocolError, match=message):
         parse_protocol(text)
+
+
+def test_estradiol_route_chooses_the_input_and_oral_is_the_default() -> None:
+    """Only an oral dose passes the liver first (oral_estradiol_hepatic_igf1), so the route
+    decides which dose-rate input the therapy drives; omitted, it is oral."""
+    oral = make_protocol("estradiol_therapy", dose=2.0, days=1)
+    patch = make_protocol("estradiol_therapy", dose=0.05, days=1, route="transdermal")
+    assert [i.inputs for i in oral.intervals()] == [{"plasma__estradiol_dose": 2.0}]
+    assert [i.inputs for i in patch.intervals()] == [{"plasma__estradiol_transdermal_dose": 0.05}]
+    assert str(oral) == "estradiol_therapy(dose=2.0,days=1.0)"  # the default route is not written
 
 
 def test_schedule_breaks_at_every_switch_and_combines_protocols() -> None:

@@ -146,6 +146,32 @@ def test_knockout_of_conversion_source_removes_the_product(equations: Equations)
     assert y["brain__mBDNF"] < 1e-3 * equations.resting_state["brain__mBDNF"]
 
 
+def test_a_dose_of_a_hormone_adds_to_what_the_body_makes_even_after_a_knockout(
+    equations: Equations,
+) -> None:
+    """A ``dosing`` edge into a species the body makes is its own flux, k x gain x dose rate,
+    which the species' synthesis_scale (a knockout, gonadectomy, the menopause) leaves alone."""
+    dosing = next(r for r in equations.reactions if r.id == "plasma__estradiol__dosing")
+    assert dosing.interactions == ("estradiol_therapy", "estradiol_transdermal")
+    assert sp.Symbol("plasma__estradiol__synthesis_scale") not in dosing.rate.free_symbols
+    gain = equations.parameters["estradiol_therapy__gain"].value
+    dose = 2.0  # mg/d
+    knocked_out = {"plasma__estradiol__synthesis_scale": 0.0, "plasma__estradiol_dose": dose}
+    y0 = np.array(list(equations.resting_state.values()))
+    y0[equations.states.index("plasma__estradiol")] = 0.0
+    y = dict(zip(equations.states, _simulate(equations, knocked_out, 2 * 1440.0, y0), strict=True))
+    assert y["plasma__estradiol"] == pytest.approx(gain * dose, rel=1e-6)
+    intact = dict(
+        zip(
+            equations.states,
+            _simulate(equations, {"plasma__estradiol_dose": dose}, 2 * 1440.0),
+            strict=True,
+        )
+    )
+    rest = equations.resting_state["plasma__estradiol"]
+    assert intact["plasma__estradiol"] > rest + 0.9 * gain * dose  # added; aromatase moves a bit
+
+
 def test_observable_is_the_weighted_sum_of_its_sources(equations: Equations) -> None:
     serum = equations.observables["serum__BDNF"]
     values = {sp.Symbol(k): v for k, v in equations.parameter_values().items()}
