@@ -158,7 +158,18 @@ UNITS: dict[str, Unit] = {
             (UnitTerm("second", 1, 0, 86.4), UnitTerm("litre", -1)),
             "concentration per dose rate (equivalently exposure, ng/mL x day, per mg dosed)",
         ),
-        # a hormone's molar concentration per dose rate: (pmol/L x d) per mg
+        # a hormone's molar concentration per dose rate: (nmol/L x d) or (pmol/L x d) per mg
+        Unit(
+            "(nmol/L)/(mg/d)",
+            "amount*time/(volume*mass)",
+            (
+                UnitTerm("mole", 1, -9),
+                UnitTerm("litre", -1),
+                UnitTerm("gram", -1, -3),
+                UnitTerm("second", 1, 0, 86400.0),
+            ),
+            "molar concentration per dose rate (nmol/L x day per mg dosed)",
+        ),
         Unit(
             "(pmol/L)/(mg/d)",
             "amount*time/(volume*mass)",
