@@ -65,6 +65,22 @@ class Unit:
 
 _DIMENSIONLESS: tuple[UnitTerm, ...] = ()
 
+
+def _molar_per_dose_rate(prefix: str, exponent: int) -> Unit:
+    """A hormone's steady concentration per dose rate, e.g. (pmol/L)/(mg/d)."""
+    return Unit(
+        f"({prefix}/L)/(mg/d)",
+        "amount*time/(volume*mass)",
+        (
+            UnitTerm("mole", 1, exponent),
+            UnitTerm("litre", -1),
+            UnitTerm("gram", -1, -3),
+            UnitTerm("second", 1, 0, 86400.0),
+        ),
+        f"molar concentration per dose rate ({prefix}/L x day per mg dosed)",
+    )
+
+
 UNITS: dict[str, Unit] = {
     unit.name: unit
     for unit in (
@@ -159,28 +175,8 @@ UNITS: dict[str, Unit] = {
             "concentration per dose rate (equivalently exposure, ng/mL x day, per mg dosed)",
         ),
         # a hormone's molar concentration per dose rate: (nmol/L x d) or (pmol/L x d) per mg
-        Unit(
-            "(nmol/L)/(mg/d)",
-            "amount*time/(volume*mass)",
-            (
-                UnitTerm("mole", 1, -9),
-                UnitTerm("litre", -1),
-                UnitTerm("gram", -1, -3),
-                UnitTerm("second", 1, 0, 86400.0),
-            ),
-            "molar concentration per dose rate (nmol/L x day per mg dosed)",
-        ),
-        Unit(
-            "(pmol/L)/(mg/d)",
-            "amount*time/(volume*mass)",
-            (
-                UnitTerm("mole", 1, -12),
-                UnitTerm("litre", -1),
-                UnitTerm("gram", -1, -3),
-                UnitTerm("second", 1, 0, 86400.0),
-            ),
-            "molar concentration per dose rate (pmol/L x day per mg dosed)",
-        ),
+        _molar_per_dose_rate("nmol", -9),
+        _molar_per_dose_rate("pmol", -12),
     )
 }
 
