@@ -18,8 +18,11 @@ __all__ = ["activation", "hill_occupancy", "inhibition", "signed_regulation"]
 def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
     r"""Fractional occupancy :math:`H(x) = x^n / (K^n + x^n)`, between 0 and 1.
 
-    Written as :math:`(x/K)^n / (1 + (x/K)^n)`, so that the power acts on a dimensionless
-    ratio and exported SBML passes unit checks whatever the Hill coefficient.
+    Written as :math:`(|x|/K)^n / (1 + (|x|/K)^n)`, so that the power acts on a dimensionless
+    ratio and exported SBML passes unit checks whatever the Hill coefficient. The absolute value
+    changes nothing for a level at or above zero; it is there because an amount decaying to zero
+    (a drug cleared after its last dose) dips below it by the integrator's tolerance, and a
+    negative number to a non-integer power is not a real number: one NaN and CVODE stops.
 
     Examples
     --------
@@ -27,7 +30,7 @@ def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
     >>> hill_occupancy(k, k, n)
     1/2
     """
-    ratio = (x / ec50) ** hill
+    ratio = (sp.Abs(x) / ec50) ** hill
     return ratio / (1 + ratio)
 
 

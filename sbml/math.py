@@ -38,6 +38,9 @@ class _L3Printer(StrPrinter):  # type: ignore[misc]  # sympy ships no type hints
     def _print_log(self, expr: sp.log) -> str:
         return f"ln({self._print(expr.args[0])})"
 
+    def _print_Abs(self, expr: sp.Abs) -> str:
+        return f"abs({self._print(expr.args[0])})"
+
     def _print_Symbol(self, expr: sp.Symbol) -> str:
         return str(expr.name)
 

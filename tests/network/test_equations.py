@@ -216,6 +216,23 @@ def test_inhibition_is_one_at_rest_positive_and_decreasing(
     assert higher > 0
 
 
+def test_a_regulator_dipping_below_zero_leaves_every_rate_finite(equations: Equations) -> None:
+    """A drug decaying after its last dose undershoots zero by the integrator's tolerance;
+    a Hill term raised that to a non-integer power (hexarelin's is 5.2) and returned NaN,
+    which stopped CVODE in the middle of a four-week course (CI, stop 27)."""
+    f, names = equations.rhs_function()
+    values = equations.parameter_values({})
+    p = np.array([values[n] for n in names])
+    state = dict(equations.resting_state)
+    drugs = [s for s, level in state.items() if level == 0.0]
+    assert "plasma__hexarelin" in drugs
+    for drug in drugs:
+        state[drug] = -4.5e-17  # the value CVODE held when it failed
+    rates = f(np.array(list(state.values())), p)
+    undefined = [s for s, r in zip(state, rates, strict=True) if not np.isfinite(r)]
+    assert not undefined, f"rates that are not finite: {undefined}"
+
+
 def test_a_plus_clearance_edge_from_a_species_to_itself_is_michaelis_menten(
     equations: Equations,
 ) -> None:

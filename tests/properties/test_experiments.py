@@ -89,6 +89,16 @@ def _meaningful(protocols: list[Protocol], perturbations: list[Perturbation]) ->
 
 @budget(60)
 @given(experiments)
+@example(  # hexarelin decaying below zero once its course ended raised a Hill term to NaN
+    (
+        [
+            parse_protocol("estradiol_therapy(dose=2,days=28)"),
+            parse_protocol("gh_secretagogue(dose_mg=25,days=28,agent=hexarelin)"),
+        ],
+        [],
+        parse_subject("subject(sex=male,age=25)"),
+    )
+)
 def test_every_valid_experiment_simulates_to_finite_non_negative_states(
     experiment: tuple[list[Protocol], list[Perturbation], Subject],
 ) -> None:
