@@ -11,6 +11,7 @@ from functools import cache
 import pandas as pd
 import pytest
 
+from mbaxis.analysis.perturbations import parse_perturbation
 from mbaxis.analysis.protocols import parse_protocol
 from mbaxis.analysis.simulation import Simulator
 from mbaxis.analysis.subjects import parse_subject
@@ -153,6 +154,29 @@ def test_mice_carry_almost_no_blood_bdnf_and_rats_carry_the_human_pools() -> Non
     human = _at_rest("subject()")["serum__BDNF"]
     assert _at_rest("subject(species=mouse)")["serum__BDNF"] < 0.05 * human
     assert _at_rest("subject(species=rat)")["serum__BDNF"] == pytest.approx(human, rel=1e-6)
+
+
+@pytest.mark.parametrize(("species", "body_mass_kg"), [("rat", 0.25), ("mouse", 0.025)])
+def test_a_rodent_given_the_same_dose_reaches_the_allometric_multiple_of_the_human_level(
+    species: str, body_mass_kg: float
+) -> None:
+    """Clearance scales with body mass to the power 0.74-0.75 across species (Hu & Hayton 2001,
+    DOI:10.1208/ps030429), so a steady level per mg/d scales with (75 kg / body mass)^0.75: a
+    dose given per animal in a rodent study is not read as a dose for a 75-kg man."""
+    testes_out = [parse_perturbation("knockdown(plasma__testosterone,fraction=1)")]
+    levels = {}
+    for who in ("human", species):
+        course = _simulator().run(
+            [parse_protocol("testosterone_therapy(dose=0.5,days=14)")],
+            testes_out,
+            subject=parse_subject(f"subject(species={who})"),
+            t_end=14 * 1440,
+            points=15,
+        )
+        levels[who] = float(course["plasma__testosterone"].iloc[-1])
+    assert levels[species] / levels["human"] == pytest.approx(
+        (75.0 / body_mass_kg) ** 0.75, rel=0.01
+    )
 
 
 def test_met_alleles_lower_activity_dependent_bdnf_step_by_step() -> None:
