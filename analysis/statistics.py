@@ -26,17 +26,35 @@ def _mean(values: np.ndarray, times: np.ndarray) -> float:
     return _trapezoid(values, times) / span if span > 0 else float(values[0])
 
 
+#: Two values closer than this fraction of the extreme are the same level: integrator noise on a
+#: readout that does not move (about 1e-6 of its level at the null model's tolerance) must not
+#: decide when it "peaks".
+SAME_LEVEL = 1e-5
+
+
+def _time_of_max(values: np.ndarray, times: np.ndarray) -> float:
+    """The earliest time the readout is at its maximum, within :data:`SAME_LEVEL` of it."""
+    top = float(values.max())
+    return float(times[int((values >= top - SAME_LEVEL * abs(top)).argmax())])
+
+
+def _time_of_min(values: np.ndarray, times: np.ndarray) -> float:
+    """The earliest time the readout is at its minimum, within :data:`SAME_LEVEL` of it."""
+    bottom = float(values.min())
+    return float(times[int((values <= bottom + SAME_LEVEL * abs(bottom)).argmax())])
+
+
 #: Statistic name -> function of (values, times) over the window. ``auc`` is in
-#: unit x minutes, ``time_of_*`` in minutes, ``rise`` is the maximum minus the window's first
-#: value (the response above where the window starts).
+#: unit x minutes, ``time_of_*`` in minutes (the earliest, on a plateau), ``rise`` is the
+#: maximum minus the window's first value (the response above where the window starts).
 STATISTICS: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
     "mean": _mean,
     "max": lambda v, t: float(v.max()),
     "min": lambda v, t: float(v.min()),
     "auc": _trapezoid,
     "final": lambda v, t: float(v[-1]),
-    "time_of_max": lambda v, t: float(t[int(v.argmax())]),
-    "time_of_min": lambda v, t: float(t[int(v.argmin())]),
+    "time_of_max": _time_of_max,
+    "time_of_min": _time_of_min,
     "rise": lambda v, t: float(v.max() - v[0]),
 }
 
