@@ -40,8 +40,7 @@ def _time_of_max(values: np.ndarray, times: np.ndarray) -> float:
 
 def _time_of_min(values: np.ndarray, times: np.ndarray) -> float:
     """The earliest time the readout is at its minimum, within :data:`SAME_LEVEL` of it."""
-    bottom = float(values.min())
-    return float(times[int((values <= bottom + SAME_LEVEL * abs(bottom)).argmax())])
+    return _time_of_max(-values, times)
 
 
 #: Statistic name -> function of (values, times) over the window. ``auc`` is in

@@ -193,3 +193,18 @@ def test_met_alleles_lower_activity_dependent_bdnf_step_by_step() -> None:
         )
         rises.append(course["brain__pTrkB"].max() / course["brain__pTrkB"].iloc[0])
     assert rises[0] > rises[1] > rises[2] > 1.0
+
+
+def test_every_dose_is_scaled_alike_for_each_rodent() -> None:
+    """The rodent dose rule is one rule: every dosing gain of the model is scaled for a rat and a
+    mouse, by the same factor, so a dosing edge added later cannot stay a human's by omission."""
+    model = load_model()
+    dosing = {f"{e.id}__gain" for e in model.interactions if e.law == "dosing"}
+    for species in ("rat", "mouse"):
+        factors = {
+            row.target: row.factor
+            for row in model.subject_changes
+            if row.key == "species" and row.value == species and row.change == "parameter_scale"
+        }
+        assert dosing <= set(factors), sorted(dosing - set(factors))
+        assert len({factors[g] for g in dosing}) == 1
