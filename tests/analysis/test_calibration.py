@@ -412,3 +412,22 @@ def test_a_laboratory_stressor_raises_plasma_catecholamines_as_published(
         [parse_protocol("stress(duration_min=20,intensity=1)")], t_end=60, points=61
     )
     assert strong["brain__NE"].max() / strong["brain__NE"].iloc[0] == pytest.approx(1.60, abs=0.02)
+
+
+def test_the_locus_coeruleus_habituates_to_a_continuing_stressor_while_cortisol_stays_up(
+    simulator: Simulator,
+) -> None:
+    """Cat locus coeruleus activation lasted through a 15-min restraint but was gone after 2 h of
+    restraint (Abercrombie & Jacobs 1987, PMID:3625276); rat BNST noradrenaline rose 170-290% in
+    the first hour of a 2-h immobilization and fell in the second (PMID:8542318). The HPA arm
+    does not habituate in the model, so a long stressor becomes a glucocorticoid stimulus."""
+    course = simulator.run(
+        [parse_protocol("stress(duration_min=180,intensity=1)")], t_end=180, points=181
+    )
+    ne = course["brain__NE"] / course["brain__NE"].iloc[0]
+    cortisol = course["plasma__cortisol"] / course["plasma__cortisol"].iloc[0]
+    assert float(ne.idxmax()) <= 45.0 and ne.max() > 1.5
+    assert ne.loc[120.0] == pytest.approx(1.05, abs=0.01)
+    assert cortisol.loc[120.0] > 1.5
+    running = simulator.run([parse_protocol("aerobic(duration_min=60,intensity=0.7)")], t_end=60)
+    assert running["brain__NE_habituation"].max() == pytest.approx(1.0, abs=1e-9)
