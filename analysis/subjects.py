@@ -21,7 +21,7 @@ from typing import Any
 from mbaxis.analysis.errors import SubjectError
 from mbaxis.network import Model
 from mbaxis.network.naming import hook
-from mbaxis.network.schema import REFERENCE_AGE, SUBJECT_KEYS
+from mbaxis.network.schema import REFERENCE_AGE, SUBJECT_KEYS, age_row_onset, age_row_years
 
 __all__ = [
     "REFERENCE_SUBJECT",
@@ -130,13 +130,16 @@ def subject_effect(model: Model, subject: Subject) -> SubjectEffect:
         rows = [
             row
             for row in model.subject_changes
-            if row.key == key and row.value == ("per_year" if key == "age" else _text(value))
+            if row.key == key
+            and (
+                age_row_onset(row.value) is not None if key == "age" else row.value == _text(value)
+            )
         ]
         if not rows:
             missing.append(f"{key}={_text(value)}")
             continue
-        years = value - REFERENCE_AGE if key == "age" else 1.0
         for row in rows:
+            years = age_row_years(row.value, value) if key == "age" else 1.0
             if row.change == "parameter":
                 effect.parameters[row.target] = row.factor
                 continue

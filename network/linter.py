@@ -21,11 +21,13 @@ from mbaxis.network.schema import (
     COMPARTMENTS_REQUIRED,
     LAWS,
     OPTIONAL_COLUMNS,
+    REFERENCE_AGE,
     SUBJECT_KEYS,
     InteractionRow,
     ParameterRow,
     SpeciesRow,
     SubjectRow,
+    age_row_onset,
 )
 from mbaxis.network.units import parse_unit
 
@@ -487,14 +489,26 @@ def check_subjects(
     seen: dict[tuple[str, str, str, str], int | None] = {}
     for line, row in subjects:
         allowed = SUBJECT_KEYS[row.key][1:] if row.key != "age" else SUBJECT_KEYS["age"]
-        if row.value not in allowed:
+        onset = age_row_onset(row.value) if row.key == "age" else None
+        if row.key == "age" and onset is not None and onset < REFERENCE_AGE:
+            yield Problem(
+                file,
+                line,
+                "value",
+                row.key,
+                f"'{row.value}' starts before the reference age {REFERENCE_AGE:g}, so it would "
+                f"change the reference subject; expected per_year or per_year_from_N with N "
+                f">= {REFERENCE_AGE:g}",
+            )
+        elif row.value not in allowed and onset is None:
             yield Problem(
                 file,
                 line,
                 "value",
                 row.key,
                 f"'{row.value}' is not a value of subject key '{row.key}' that differs from "
-                f"the reference subject; expected one of: {', '.join(allowed)}",
+                f"the reference subject; expected one of: {', '.join(allowed)}"
+                + (" or per_year_from_N" if row.key == "age" else ""),
             )
         valid, what = targets[row.change]
         if row.target not in valid:

@@ -36,6 +36,8 @@ __all__ = [
     "ParameterRow",
     "SpeciesRow",
     "SubjectRow",
+    "age_row_onset",
+    "age_row_years",
 ]
 
 #: IDs of species, interactions and parameters (CONTRACT section 1).
@@ -149,7 +151,9 @@ SUBJECT_COLUMNS = ("key", "value", "target", "change", "factor", "source")
 
 #: Who an experiment can be done on (CONTRACT section 6): each key with its values; the first
 #: value is the reference subject's. ``age`` is a number of years (reference 25); its rows in
-#: ``subjects.tsv`` are written for the value ``per_year`` and apply once per year away from 25.
+#: ``subjects.tsv`` are written for the value ``per_year``, applied once per year away from 25,
+#: or ``per_year_from_N`` (N at least 25), applied once per year above age N and not below it,
+#: for a change that the literature finds only late in life (:func:`age_row_onset`).
 SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
     "sex": ("male", "female"),
     "age": ("per_year",),
@@ -160,6 +164,37 @@ SUBJECT_KEYS: dict[str, tuple[str, ...]] = {
 }
 #: The reference subject's age in years (``age`` rows apply per year away from it).
 REFERENCE_AGE = 25.0
+_AGE_FROM = re.compile(r"per_year_from_(\d+(?:\.\d+)?)")
+
+
+def age_row_onset(value: str) -> float | None:
+    """The age from which an ``age`` row of ``subjects.tsv`` applies, or None if ``value`` is
+    not an age row's value: the reference age for ``per_year``, N for ``per_year_from_N``.
+
+    >>> age_row_onset("per_year"), age_row_onset("per_year_from_50"), age_row_onset("old")
+    (25.0, 50.0, None)
+    """
+    if value == "per_year":
+        return REFERENCE_AGE
+    match = _AGE_FROM.fullmatch(value)
+    return float(match.group(1)) if match else None
+
+
+def age_row_years(value: str, age: float) -> float:
+    """How many times an ``age`` row with ``value`` applies at ``age``: the years away from the
+    reference age for ``per_year`` (negative when younger), the years above N for
+    ``per_year_from_N`` (0 at or below N).
+
+    >>> age_row_years("per_year", 20.0), age_row_years("per_year_from_50", 67.0)
+    (-5.0, 17.0)
+    """
+    onset = age_row_onset(value)
+    if onset is None:
+        raise ValueError(f"'{value}' is not a value of an age row")
+    if value == "per_year":
+        return age - REFERENCE_AGE
+    return max(0.0, age - onset)
+
 
 #: How a subject row changes the model:
 #:

@@ -97,6 +97,23 @@ def test_ageing_lowers_igf1_and_testosterone_as_published() -> None:
     assert older["plasma__testosterone"] == pytest.approx(expected, rel=0.10)
 
 
+def test_resting_cortisol_rises_a_fifth_from_the_fifties_to_the_eighties_and_not_before() -> None:
+    """Laughlin & Barrett-Connor 2000 (JCEM 85:3561): morning plasma cortisol 20% higher overall
+    from the 50s to the 80s in men and in women; Moffat 2020 (DOI:10.1093/gerona/gly279): stable
+    in the 40s and 50s. The ACTH feedback answers the older adrenal, so ACTH falls a little."""
+    young, fifty_five, eighty_five = (_at_rest(f"subject(age={age})") for age in (25, 55, 85))
+    assert eighty_five["plasma__cortisol"] / fifty_five["plasma__cortisol"] == pytest.approx(
+        1.20, abs=0.02
+    )
+    assert fifty_five["plasma__cortisol"] == pytest.approx(young["plasma__cortisol"], rel=0.01)
+    older_woman = _at_rest("subject(sex=female,menopause=true,age=85)")
+    woman = _at_rest("subject(sex=female,menopause=true,age=55)")
+    assert older_woman["plasma__cortisol"] / woman["plasma__cortisol"] == pytest.approx(
+        1.20, abs=0.02
+    )
+    assert eighty_five["plasma__ACTH"] < fifty_five["plasma__ACTH"]
+
+
 def test_older_adults_make_a_sixth_of_the_growth_hormone_of_young_adults_after_lifting() -> None:
     """Peak GH 2.44 against 14.9 ug/L at 72 and 27 years (DOI:10.1210/jcem.75.2.1639942)."""
     session = [parse_protocol("resistance(duration_min=30,load=0.7)")]

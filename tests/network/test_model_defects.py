@@ -399,6 +399,42 @@ def test_bad_subject_rows_are_named(
     assert re.search(message, _load_error(model_copy))
 
 
+def test_age_rows_with_an_onset_apply_only_above_it() -> None:
+    """A ``per_year_from_N`` row changes nothing up to age N and applies per year after it."""
+    from mbaxis.analysis.subjects import parse_subject, subject_effect
+    from mbaxis.network.naming import hook
+
+    model = load_model()
+    row = next(r for r in model.subject_changes if r.value.startswith("per_year_from_"))
+    onset = float(row.value.removeprefix("per_year_from_"))
+    name = hook(row.target, "synthesis_scale")
+    for age in (20, onset):
+        effect = subject_effect(model, parse_subject(f"subject(age={age:g})"))
+        assert effect.multipliers.get(name, 1.0) == 1.0
+    later = subject_effect(model, parse_subject(f"subject(age={onset + 12:g})"))
+    assert later.multipliers[name] == pytest.approx(row.factor**12)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("per_year_from_20", r"starts before the reference age 25"),
+        ("per_decade", r"'per_decade' is not a value of subject key 'age'.*per_year_from_N"),
+    ],
+)
+def test_age_rows_need_a_known_form_and_an_onset_after_the_reference_age(
+    model_copy: Path, edit_table: TableEditor, value: str, message: str
+) -> None:
+    def change(rows: Rows) -> None:
+        row = next(r for r in rows if r["key"] == "age" and r["value"].startswith("per_year_from"))
+        row["value"] = value
+
+    edit_table("subjects.tsv", change)
+    error = _load_error(model_copy)
+    assert re.search(r"subjects\.tsv, line \d+, column 'value'", error)
+    assert re.search(message, error)
+
+
 def test_parameter_scale_rows_multiply_per_year_of_age() -> None:
     """An age row that scales a parameter applies once per year away from 25."""
     from mbaxis.analysis.subjects import parse_subject, subject_effect
