@@ -554,6 +554,41 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
     )
 }
 
+def _starting_later(definition: ProtocolDefinition) -> ProtocolDefinition:
+    """``definition`` with an optional ``start_h``: a test bout, a sample or a dose placed after
+    a block of training (pre/post designs), with what the training did to the subject in place.
+    """
+    start_h = _p(
+        0.0,
+        "h",
+        "when the protocol starts (a test bout after a block of training starts when the block "
+        "ends)",
+        optional=True,
+        maximum=MOST_DAYS * 24.0,
+    )
+
+    def compile(p: Mapping[str, Any]) -> list[Interval]:
+        start = p["start_h"] * 60.0
+        return [
+            Interval(start + i.start, start + i.end, i.inputs, i.absolute)
+            for i in definition.compile(p)
+        ]
+
+    return ProtocolDefinition(
+        definition.name,
+        definition.description,
+        {**definition.parameters, "start_h": start_h},
+        compile,
+    )
+
+
+# Training has its own start_h (where the first session of a weekly plan falls); rest has nothing
+# to place.
+PROTOCOLS = {
+    name: definition if name in ("rest", "training") else _starting_later(definition)
+    for name, definition in PROTOCOLS.items()
+}
+
 #: The exercise bouts of a ``training`` programme.
 BOUT_PROTOCOLS = ("aerobic", "hiit", "sprint", "resistance")
 #: What else a ``training`` programme can repeat on a weekly rhythm (sauna, fasting days, a

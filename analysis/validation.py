@@ -328,7 +328,7 @@ def score(
 
 
 #: The laws whose edges carry a Hill term with a sign: the edges the null model shuffles.
-_REGULATORY_LAWS = ("regulation", "catalysis", "clearance")
+_REGULATORY_LAWS = ("regulation", "catalysis", "clearance", "excess_clearance")
 
 
 def _shuffled(model: Model, seed: int) -> dict[str, int]:

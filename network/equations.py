@@ -7,7 +7,9 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
 
     \frac{dX}{dt} = \underbrace{\sigma_X k_X X_0 (1 - p_X) \prod_{e \to X} R_e}_{\text{synthesis}}
       + \underbrace{\sigma_X p_e k_X X_0 J_e}_{\text{conversion in}}
-      - \underbrace{k_X (1 - \textstyle\sum_f q_f) X \prod_{c \to X} C_c}_{\text{degradation}}
+      - \underbrace{k_X (1 - \textstyle\sum_f q_f)
+          \big(X + (\textstyle\prod_{x \to X} E_x - 1) \max(0, X - X_0)\big)
+          \prod_{c \to X} C_c}_{\text{degradation}}
       - \underbrace{\textstyle\sum_f q_f k_X X_0 J_f}_{\text{conversion out}}
 
 - :math:`R_e` is the normalised regulation term of each regulatory edge into :math:`X`:
@@ -27,6 +29,12 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   and ``emax`` near 1 turns the first-order loss into Michaelis-Menten elimination,
   :math:`k_X X (K + (1 - I)X) / (K + X)` up to the resting normaliser, ``ec50`` :math:`K`
   playing the Michaelis constant.
+- :math:`E_x` is the term of each ``excess_clearance`` edge into :math:`X` (activation for a
+  ``-`` edge, inhibition for a ``+`` edge, as for clearance). It scales the removal of the
+  excess of :math:`X` over its resting level only, so it changes how fast :math:`X` returns to
+  rest, never where it rests: a trained subject clears post-exercise lactate faster (Birat
+  2018, DOI:10.3389/fphys.2018.00387) yet rests at about the same lactate. Without such edges
+  the bracket is :math:`X`.
 - :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
   knock-out, knock-down and over-expression perturbations set it.
 - Every flux of :math:`X` (each term above) is multiplied by :math:`1 - c_X`, where
@@ -351,9 +359,21 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         reactions.append(production(target, "synthesis", free[target] * synthesis, regulators))
         consumed = sp.Add(*(q for _, q in source_fraction[target]))
         clearances = [edges[i] for i in incoming[target] if edges[i].law == "clearance"]
-        loss: sp.Expr = k * (1 - consumed) * symbol(target)
+        excess_clearances = [
+            edges[i] for i in incoming[target] if edges[i].law == "excess_clearance"
+        ]
+        removed: sp.Expr = symbol(target)
+        if excess_clearances:
+            # max(0, X - X0) written with abs, which SBML, roadrunner and AMICI all read
+            excess = (symbol(target) - x0 + sp.Abs(symbol(target) - x0)) / 2
+            speed_up: sp.Expr = sp.Integer(1)
+            for edge in excess_clearances:
+                speed_up *= regulation_term(edge)
+            removed = symbol(target) + (speed_up - 1) * excess
+        loss: sp.Expr = k * (1 - consumed) * removed
         for clearance in clearances:
             loss *= regulation_term(clearance)
+        scaling = clearances + excess_clearances
         reactions.append(
             Reaction(
                 id=f"{target}__degradation",
@@ -361,8 +381,8 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
                 species=target,
                 stoichiometry=-1,
                 rate=free[target] * loss,
-                modifiers=tuple((c.source, c.sign) for c in clearances if c.source != target),
-                interactions=tuple(c.id for c in clearances),
+                modifiers=tuple((c.source, c.sign) for c in scaling if c.source != target),
+                interactions=tuple(c.id for c in scaling),
             )
         )
         for edge_id, q in source_fraction[target]:

@@ -445,7 +445,9 @@ def _check_value(
         if row.value < 0:
             yield problem(f"emax {row.value:g} is negative")
         if edge.term_sign == -1 and row.value >= 1:
-            removed = "loss" if edge.law == "clearance" else "synthesis"
+            removed = {"clearance": "loss", "excess_clearance": "the excess's removal"}.get(
+                edge.law, "synthesis"
+            )
             yield problem(
                 f"emax {row.value:g} of an inhibition must be below 1 "
                 f"(it is the largest fraction of {removed} removed)"

@@ -34,6 +34,10 @@ is what a logical abstraction of an ODE model is for.
 
 A blocked edge (``inhibit(A -> B)``) reads its source as absent: :math:`c_e(-K)`.
 
+An ``excess_clearance`` edge (faster removal of what lies above rest, e.g. trained lactate
+clearance) moves no level by a step: it changes how fast the target returns to rest, not where
+it rests, so its table is all zeros.
+
 A clearance edge from a node to itself (saturable elimination, e.g. blood BHB) is left out: it
 shapes how far the node moves when its other regulators move it, not whether it moves, and within
 the six 5% steps above rest it changes the node's loss by less than one step.
@@ -243,6 +247,9 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
             return lambda x: (
                 (1 + term * emax * h0) / (1 + term * emax * occupancy(x, ec50, hill)) - 1
             )
+        if edge.law == "excess_clearance":
+            # It sets how fast the target returns to rest, not where it rests or settles.
+            return lambda x: 0.0
         if edge.law == "conversion":
             fraction = p["target_fraction"]
             return lambda x: fraction * (x / x0 - 1)

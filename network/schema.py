@@ -22,6 +22,7 @@ __all__ = [
     "ID_PATTERN",
     "INTERACTION_COLUMNS",
     "LAWS",
+    "LOSS_LAWS",
     "MECHANISMS",
     "PARAMETER_COLUMNS",
     "REFERENCE_AGE",
@@ -73,6 +74,9 @@ Kind = Literal[
 #: - ``clearance``: the source scales the target's first-order loss. The sign is still the
 #:   effect on the target's level: ``-`` speeds the loss, ``+`` slows it. A ``+`` edge from a
 #:   species to itself is saturable (Michaelis-Menten-like) elimination;
+#: - ``excess_clearance``: the source scales the removal of the target's excess over its
+#:   resting level only (a trained subject clears post-exercise lactate faster, yet rests at the
+#:   same lactate): ``-`` speeds that removal, ``+`` slows it; the resting level stays;
 #: - ``measurement``: the target is an observable, a weighted sum of its sources;
 #: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
@@ -96,15 +100,20 @@ MECHANISMS: dict[str, str] = {
     "conversion": "conversion",
     "catalysis": "catalysis",
     "clearance": "clearance",
+    "excess_clearance": "excess_clearance",
     "measurement": "measurement",
     "dosing": "dosing",
 }
+
+#: The laws whose term scales the target's loss rather than its production.
+LOSS_LAWS = ("clearance", "excess_clearance")
 
 #: The parameters each rate law needs on every edge that uses it.
 LAWS: dict[str, tuple[str, ...]] = {
     "regulation": ("emax", "ec50", "hill"),
     "catalysis": ("emax", "ec50", "hill"),
     "clearance": ("emax", "ec50", "hill"),
+    "excess_clearance": ("emax", "ec50", "hill"),
     "conversion": ("source_fraction", "target_fraction"),
     "measurement": ("weight",),
     "dosing": ("gain",),
@@ -340,9 +349,9 @@ class InteractionRow(_Row):
     @property
     def term_sign(self) -> int:
         """+1 where the edge's Hill term is an activation, -1 an inhibition: the edge's sign,
-        reversed for a ``clearance`` edge, whose term scales the target's loss (a ``+`` edge
-        slows it)."""
-        return -self.sign if self.law == "clearance" else self.sign
+        reversed for a ``clearance`` or ``excess_clearance`` edge, whose term scales the
+        target's loss (a ``+`` edge slows it)."""
+        return -self.sign if self.law in LOSS_LAWS else self.sign
 
 
 class ParameterRow(_Row):

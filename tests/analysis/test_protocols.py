@@ -69,6 +69,21 @@ def test_a_programme_of_sauna_sessions_can_start_later() -> None:
     assert "start_h=1.5" in str(sauna)
 
 
+def test_a_test_bout_can_start_after_a_block_of_training() -> None:
+    """Pre/post designs: the bout after three weeks starts at 504 h, as long as it lasts."""
+    bout = parse_protocol("aerobic(duration_min=30,intensity=0.7,start_h=504)")
+    assert [(i.start, i.end) for i in bout.intervals()] == [(30240.0, 30270.0)]
+    assert bout.duration == 30270.0
+    assert "start_h" not in str(parse_protocol("aerobic(duration_min=30)"))
+    assert str(bout) == "aerobic(duration_min=30.0,intensity=0.7,start_h=504.0)"
+    later = parse_protocol("hiit(bouts=2,work_min=1,rest_min=1,start_h=1)").intervals()
+    assert [i.start for i in later] == [60.0, 61.0, 62.0]  # work, rest, work
+    with pytest.raises(ProtocolError, match=r"'start_h' of protocol 'sprint' must be"):
+        parse_protocol("sprint(start_h=-1)")
+    with pytest.raises(ProtocolError, match=r"unknown parameter 'start_h' of protocol 'rest'"):
+        parse_protocol("rest(start_h=1)")
+
+
 def test_unknown_protocol_lists_the_valid_ones() -> None:
     with pytest.raises(ProtocolError, match=r"unknown protocol 'swim'; valid protocols: rest, "):
         parse_protocol("swim(duration_min=30)")
