@@ -450,7 +450,7 @@ def test_muscle_oxidative_capacity_rises_over_a_month_of_training_and_halves_in_
     assert capacity.loc[31 * day] - 1 == pytest.approx(0.41, abs=0.02)
     # Not asserted: the paper found no significant change at day 5, where the model is already
     # up by about a sixth; a single turnover rate cannot give both the slow rise and the
-    # 7.7-d fall (README, known deviations).
+    # 7.7-d fall (README, the calibration table).
     last = max(i.end for i in month.intervals())
     after = capacity.loc[capacity.index >= last + 60]
     excess = after - 1
