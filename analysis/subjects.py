@@ -21,7 +21,7 @@ from typing import Any
 from mbaxis.analysis.errors import SubjectError
 from mbaxis.network import Model
 from mbaxis.network.naming import hook
-from mbaxis.network.schema import REFERENCE_AGE, SUBJECT_KEYS, age_row_onset, age_row_years
+from mbaxis.network.schema import REFERENCE_AGE, SUBJECT_KEYS, age_row_years
 
 __all__ = [
     "REFERENCE_SUBJECT",
@@ -130,10 +130,8 @@ def subject_effect(model: Model, subject: Subject) -> SubjectEffect:
         rows = [
             row
             for row in model.subject_changes
-            if row.key == key
-            and (
-                age_row_onset(row.value) is not None if key == "age" else row.value == _text(value)
-            )
+            # every age row applies (the linter checked its form); other keys match the value
+            if row.key == key and (key == "age" or row.value == _text(value))
         ]
         if not rows:
             missing.append(f"{key}={_text(value)}")

@@ -31,7 +31,7 @@ from mbaxis.analysis.scenarios import Scenario
 from mbaxis.analysis.simulation import Simulator, SimulatorSettings
 from mbaxis.network import EdgeId, Model, signed_paths, to_digraph
 from mbaxis.network.naming import hook, parameter_id
-from mbaxis.network.schema import InteractionRow, ParameterRow
+from mbaxis.network.schema import LOSS_LAWS, InteractionRow, ParameterRow
 
 __all__ = [
     "Result",
@@ -328,7 +328,7 @@ def score(
 
 
 #: The laws whose edges carry a Hill term with a sign: the edges the null model shuffles.
-_REGULATORY_LAWS = ("regulation", "catalysis", "clearance", "excess_clearance")
+_REGULATORY_LAWS = ("regulation", "catalysis", *LOSS_LAWS)
 
 
 def _shuffled(model: Model, seed: int) -> dict[str, int]:
