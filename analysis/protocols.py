@@ -208,9 +208,17 @@ def _sprint(p: Mapping[str, Any]) -> list[Interval]:
 
 
 def _resistance(p: Mapping[str, Any]) -> list[Interval]:
-    if p["sets"] == 0:  # one continuous stretch of lifting, the first round's form
-        return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
-    return _bouts(p["sets"], p["set_min"], p["rest_min"], {LOAD: p["load"]}, {})
+    sets = p["sets"]
+    if sets == 0:
+        # A session given by its length is lifted the way sessions are: as many sets of
+        # set_min with rest_min between as fit in duration_min (a session is never one
+        # unbroken stretch of lifting, and the glycolytic load of its sets is what raises
+        # lactate and growth hormone).
+        cycle = p["set_min"] + p["rest_min"]
+        sets = max(1, math.floor((p["duration_min"] + p["rest_min"]) / cycle + 1e-9))
+        if p["duration_min"] < p["set_min"]:
+            return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
+    return _bouts(sets, p["set_min"], p["rest_min"], {LOAD: p["load"]}, {})
 
 
 def _lactate_infusion(p: Mapping[str, Any]) -> list[Interval]:
@@ -379,7 +387,10 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
             "resistance exercise session",
             {
                 "duration_min": _p(
-                    45.0, "min", "duration of the session when lifted continuously (sets = 0)"
+                    45.0,
+                    "min",
+                    "length of the session when sets = 0: filled with sets of set_min and "
+                    "rest_min between",
                 ),
                 "load": _p(
                     0.7,
@@ -390,13 +401,16 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                 "sets": _p(
                     0,
                     "count",
-                    "number of sets (0: one continuous stretch of duration_min)",
+                    "number of sets (0: as many as fit in duration_min)",
                     int,
                     optional=True,
                     maximum=MOST_REPEATS,
                 ),
                 "set_min": _p(
-                    1.0, "min", "duration of each set (about 10 repetitions)", optional=True
+                    0.5,
+                    "min",
+                    "duration of each set (about 10 repetitions of 3 s)",
+                    optional=True,
                 ),
                 "rest_min": _p(2.0, "min", "rest between sets", optional=True),
             },

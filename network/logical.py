@@ -38,9 +38,11 @@ An ``excess_clearance`` edge (faster removal of what lies above rest, e.g. train
 clearance) moves no level by a step: it changes how fast the target returns to rest, not where
 it rests, so its table is all zeros.
 
-A clearance edge from a node to itself (saturable elimination, e.g. blood BHB) is left out: it
-shapes how far the node moves when its other regulators move it, not whether it moves, and within
-the six 5% steps above rest it changes the node's loss by less than one step.
+An edge from a node to itself is left out: it shapes how far the node moves when its other
+regulators move it, not whether it moves. For a saturable elimination (blood BHB) that is less
+than one step within the six 5% steps above rest; a brake on its own making (muscle acidosis)
+takes up to a quarter off its production there, so the logical model overstates how far such a
+node climbs, never which way it goes.
 """
 
 from __future__ import annotations
@@ -274,7 +276,7 @@ def logical_model(model: Model, levels: int = LEVELS, step: float = STEP) -> Log
     for edge in model.interactions:
         table: tuple[int, ...]
         if edge.source == edge.target:
-            continue  # saturable self-clearance: the node's own kinetics, not an influence
+            continue  # self-clearance or self-brake: the node's own kinetics, not an influence
         if edge.source in inputs:
             # One step whatever the dose: with real doses the negative feedback loops of the
             # model (GH, IGF-1 and somatostatin; muscle and plasma lactate) oscillate, and an

@@ -175,7 +175,7 @@ def test_a_wingate_releases_growth_hormone_in_men_and_twice_as_much_in_women(
     simulator: Simulator,
 ) -> None:
     """GH peaked at 5.6 ng/mL in men and 10.8 in women after a 30-s Wingate (PMID:24983853, the
-    calibration of the sprint drive of GHRH); a 6-s sprint makes far less."""
+    calibration of the muscle-acidosis drive of GHRH); a 6-s sprint makes far less."""
     wingate = [parse_protocol("sprint(bouts=1,work_min=0.5,intensity=2.0)")]
     men = simulator.run(wingate, t_end=120, points=241)["plasma__GH"]
     women = simulator.run(
@@ -187,6 +187,51 @@ def test_a_wingate_releases_growth_hormone_in_men_and_twice_as_much_in_women(
         [parse_protocol("sprint(bouts=1,work_min=0.1,intensity=2.0)")], t_end=120, points=241
     )["plasma__GH"]
     assert short.max() < 0.5 * men.max()
+
+
+def test_a_sprint_leaves_the_muscle_acid_for_minutes(simulator: Simulator) -> None:
+    """Muscle pH 6.72 +/- 0.06 at the end of a 30-s all-out sprint and still 6.79 after 6 min of
+    recovery (Bogdanis 1995, PMID:7714837): free H+ over an assumed resting pH of 7.0 is 1.91x at
+    the end (1.66-2.19x within one SD) and its excess then halves in 11 min."""
+    course = simulator.run(
+        [parse_protocol("sprint(bouts=1,work_min=0.5,intensity=2.0)")], t_end=30, points=601
+    )
+    acid = course["muscle__acidosis"]
+    end, later = float(acid.loc[0.5]), float(acid.loc[6.5])
+    assert 10 ** (7.0 - 6.78) <= end <= 10 ** (7.0 - 6.66)
+    assert float(acid.idxmax()) == pytest.approx(0.5, abs=0.05)  # made with the sprint's flux
+    assert (later - 1) / (end - 1) == pytest.approx(0.5 ** (6 / 11), rel=0.02)
+    assert course["muscle__acidosis"].iloc[0] == pytest.approx(1.0, abs=1e-9)
+
+
+def test_ten_rm_sets_raise_blood_lactate_to_about_seven_mm(simulator: Simulator) -> None:
+    """Six exercises x 4 sets of 10RM with 60 s between sets: peak blood lactate 7.26 mM (Lopes
+    2018, DOI:10.5812/asjsm.57500, the calibration of resistance_lactate); single maximal lifts
+    make far less lactate than sets of ten (Hakkinen & Pakarinen 1993, PMID:8458810)."""
+    sets = parse_protocol("resistance(sets=24,set_min=0.5,rest_min=1,load=0.75)")
+    course = simulator.run([sets], t_end=sets.duration + 30, points=521)
+    assert course["plasma__lactate"].max() == pytest.approx(7.26, rel=0.02)
+    singles = parse_protocol("resistance(sets=20,set_min=0.05,rest_min=3,load=1.0)")
+    maxima = simulator.run([singles], t_end=singles.duration + 30, points=353)
+    assert 1.1 < maxima["plasma__lactate"].max() < 0.5 * course["plasma__lactate"].max()
+
+
+def test_a_resistance_circuit_raises_gh_and_testosterone_as_published(
+    simulator: Simulator,
+) -> None:
+    """Peak GH 14.9 ug/L after 12 exercises x 3 sets of 8 at 70% 1RM in young adults (Pyka 1992,
+    DOI:10.1210/jcem.75.2.1639942), the calibration of resistance_gh; testosterone +29.4%
+    immediately after a 15-min circuit to exhaustion (Marin 2006), that of
+    resistance_testosterone."""
+    circuit = parse_protocol("resistance(sets=36,set_min=0.4,rest_min=1,load=0.7)")
+    young = simulator.run(
+        [circuit], subject=parse_subject("subject(age=27)"), t_end=circuit.duration + 30, points=401
+    )
+    assert young["plasma__GH"].max() == pytest.approx(14.9, rel=0.02)
+    marin = parse_protocol("resistance(duration_min=15,load=0.8,rest_min=1)")
+    course = simulator.run([marin], t_end=30, points=121)
+    testosterone = course["plasma__testosterone"]
+    assert testosterone.loc[15.0] / testosterone.iloc[0] == pytest.approx(1.294, abs=0.01)
 
 
 def test_exercise_cuts_the_hepatic_fatty_acid_load_as_portal_flow_falls(model: Model) -> None:

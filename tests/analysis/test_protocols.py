@@ -199,3 +199,19 @@ def test_an_interval_shorter_than_the_tolerance_is_absorbed_and_t_end_kept() -> 
     segments = schedule([almost], 60.0)
     assert [(s.start, s.end) for s in segments] == [(0.0, 60.0)]
     assert segments[0].inputs == {"muscle__work_rate": 0.65}
+
+
+def test_a_resistance_session_given_by_its_length_is_lifted_in_sets() -> None:
+    """duration_min alone (CONTRACT section 3) is a session of sets: as many sets of set_min with
+    rest_min between as fit, never one unbroken stretch of lifting."""
+    session = parse_protocol("resistance(duration_min=45,load=0.7)")
+    intervals = session.intervals()
+    assert len(intervals) == 18  # (45 + 2) // (0.5 + 2)
+    assert {round(i.end - i.start, 9) for i in intervals} == {0.5}
+    assert intervals[1].start - intervals[0].end == pytest.approx(2.0)
+    assert intervals[-1].end <= 45.0
+    assert session.duration == pytest.approx(intervals[-1].end)
+    explicit = parse_protocol("resistance(sets=18,set_min=0.5,rest_min=2,load=0.7)")
+    assert explicit.intervals() == intervals
+    shorter_than_a_set = parse_protocol("resistance(duration_min=0.3,load=0.7)").intervals()
+    assert [(i.start, i.end) for i in shorter_than_a_set] == [(0.0, 0.3)]
