@@ -214,10 +214,10 @@ def _resistance(p: Mapping[str, Any]) -> list[Interval]:
         # set_min with rest_min between as fit in duration_min (a session is never one
         # unbroken stretch of lifting, and the glycolytic load of its sets is what raises
         # lactate and growth hormone).
-        cycle = p["set_min"] + p["rest_min"]
-        sets = max(1, math.floor((p["duration_min"] + p["rest_min"]) / cycle + 1e-9))
         if p["duration_min"] < p["set_min"]:
             return [Interval(0.0, p["duration_min"], {LOAD: p["load"]})]
+        cycle = p["set_min"] + p["rest_min"]
+        sets = math.floor((p["duration_min"] + p["rest_min"]) / cycle + 1e-9)
     return _bouts(sets, p["set_min"], p["rest_min"], {LOAD: p["load"]}, {})
 
 

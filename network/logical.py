@@ -279,7 +279,7 @@ def logical_model(model: Model, levels: int = LEVELS, step: float = STEP) -> Log
             continue  # self-clearance or self-brake: the node's own kinetics, not an influence
         if edge.source in inputs:
             # One step whatever the dose: with real doses the negative feedback loops of the
-            # model (GH, IGF-1 and somatostatin; muscle and plasma lactate) oscillate, and an
+            # model (GH and IGF-1 among them) oscillate, and an
             # oscillating logical model has no stable state to compare with the ODE's.
             on = steps(change[edge.id](math.inf), levels, step)
             source_levels, table = range(0, 2), (0, max(-1, min(1, on)))
