@@ -75,8 +75,8 @@ def test_local_sensitivity_is_zero_safe(model: Model) -> None:
 
 def test_morris_regression_at_a_fixed_seed(model: Model) -> None:
     # pinned on the scenario grid of 1-min output times and the tables since muscle acidosis
-    # brakes sprint and lifting glycolysis (muscle__acidosis, acidosis_glycolysis_brake) and the
-    # corner of the excess over rest is rounded (network.equations.smooth_excess), and the
+    # brakes sprint and lifting glycolysis (muscle__acidosis, acidosis_glycolysis_brake), the
+    # corner of the excess over rest is rounded (network.equations.smooth_excess) and the
     # adrenal answers ACTH as steeply as exercise cortisol demands (acth_cortisol, hill 4)
     table = morris_screening(
         model, default_scenario(), parameters=PINNED, trajectories=4, seed=7
