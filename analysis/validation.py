@@ -31,7 +31,7 @@ from mbaxis.analysis.scenarios import Scenario
 from mbaxis.analysis.simulation import Simulator, SimulatorSettings
 from mbaxis.network import EdgeId, Model, signed_paths, to_digraph
 from mbaxis.network.naming import hook, parameter_id
-from mbaxis.network.schema import LOSS_LAWS, InteractionRow, ParameterRow
+from mbaxis.network.schema import LAWS, LOSS_LAWS, InteractionRow, ParameterRow
 
 __all__ = [
     "Result",
@@ -328,7 +328,7 @@ def score(
 
 
 #: The laws whose edges carry a Hill term with a sign: the edges the null model shuffles.
-_REGULATORY_LAWS = ("regulation", "catalysis", *LOSS_LAWS)
+_REGULATORY_LAWS = ("regulation", "catalysis", "threshold", *LOSS_LAWS)
 
 
 def _shuffled(model: Model, seed: int) -> dict[str, int]:
@@ -342,7 +342,9 @@ def _shuffled(model: Model, seed: int) -> dict[str, int]:
 
 def _turned_inhibitory(edge: InteractionRow, new_sign: int) -> bool:
     """Whether the edge's Hill term was an activation and with ``new_sign`` is an inhibition
-    (whose emax must stay below 1)."""
+    (whose emax must stay below 1). A ``threshold`` edge has no emax: either sign is a shift."""
+    if "emax" not in LAWS[edge.law]:
+        return False
     return edge.term_sign > 0 > edge.model_copy(update={"sign": new_sign}).term_sign
 
 

@@ -36,6 +36,30 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   2018, DOI:10.3389/fphys.2018.00387) yet rests at about the same lactate. The corner of
   :math:`\max(0, X - X_0)` is rounded over a thousandth of :math:`X_0` (:func:`smooth_excess`).
   Without such edges the bracket is :math:`X`.
+- A ``threshold`` edge :math:`S \dashv X` (at most one into :math:`X`) changes the work rate
+  :math:`w` (:data:`~mbaxis.network.schema.THRESHOLD_INPUT`, a fraction of VO2max) that
+  :math:`X`'s regulation by it reads. :math:`S` is a threshold in the same unit (the lactate
+  threshold as a fraction of VO2max, :math:`\theta`, resting at :math:`\theta_0`); the work rate
+  is mapped piecewise linearly so that the subject's own threshold reads as the reference's and
+  VO2max as VO2max:
+
+  .. math::
+
+      w' = \frac{\theta_0}{\theta} w
+        + \Big(\frac{1 - \theta_0}{1 - \theta} - \frac{\theta_0}{\theta}\Big) \max(0, w - \theta)
+        + \Big(1 - \frac{1 - \theta_0}{1 - \theta}\Big) \max(0, w - 1)
+
+  with :math:`\theta = \theta_0 + a_e (S - \theta_0)` (:math:`\theta_0 - a_e (S - \theta_0)` for a
+  ``+`` edge), kept between :math:`\theta_0` and :data:`THRESHOLD_FLOOR` below 1. The resting
+  threshold is the untrained reference's and the lowest the model represents: training raises
+  it and detraining brings it back, while what lowers a threshold below an untrained adult's
+  (bed rest, heart failure) is outside the data of the tables, so a threshold below
+  :math:`\theta_0` (or knocked out) reads as :math:`\theta_0`. Every calibrated response of the
+  reference subject is unchanged (:math:`w' = w` at :math:`\theta = \theta_0`); a raised threshold
+  lowers the lactate, catecholamine and GH responses to the same submaximal work, as training
+  does (Weltman 1997, PMID:9140905), leaves them at VO2max, where trained and untrained men
+  match (Lehmann 1981, DOI:10.1055/s-2008-1034601), and above it; at rest (:math:`w = 0`) it
+  changes nothing.
 - :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
   knock-out, knock-down and over-expression perturbations set it.
 - Every flux of :math:`X` (each term above) is multiplied by :math:`1 - c_X`, where
@@ -71,11 +95,12 @@ import sympy as sp
 from mbaxis.network.model import Model
 from mbaxis.network.naming import hook, parameter_id
 from mbaxis.network.rate_laws import activation, inhibition, signed_regulation
-from mbaxis.network.schema import InteractionRow
+from mbaxis.network.schema import THRESHOLD_INPUT, InteractionRow
 from mbaxis.network.units import to_minutes
 
 __all__ = [
     "EXCESS_ROUNDING",
+    "THRESHOLD_FLOOR",
     "Equations",
     "ParameterInfo",
     "Reaction",
@@ -185,6 +210,22 @@ class Equations:
             return np.asarray(compiled(y, p), dtype=float)
 
         return f, names
+
+
+#: How close to VO2max (1) a ``threshold`` edge lets its threshold come, in the work rate's
+#: unit: keeps the map of the work rate finite when the threshold is pushed past VO2max.
+THRESHOLD_FLOOR = 0.01
+
+
+def _positive_part(x: sp.Expr) -> sp.Expr:
+    r""":math:`\max(0, x)`, written with ``abs`` (which SBML, roadrunner and AMICI all read)."""
+    return (x + sp.Abs(x)) / 2
+
+
+def _between(x: sp.Expr, low: sp.Expr, high: sp.Expr) -> sp.Expr:
+    """``x`` clipped to ``[low, high]``, written with ``abs``."""
+    above_low = low + _positive_part(x - low)
+    return high - _positive_part(high - above_low)
 
 
 #: Width of the rounding of max(0, X - X0), as a fraction of the resting level X0.
@@ -309,9 +350,10 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
         for edge in model.interactions
     }
 
-    def regulation_term(edge: InteractionRow) -> sp.Expr:
-        """The edge's normalised Hill term (activation or inhibition by its ``term_sign``)."""
-        x = activity[edge.id] * symbol(edge.source)
+    def regulation_term(edge: InteractionRow, seen: sp.Expr | None = None) -> sp.Expr:
+        """The edge's normalised Hill term (activation or inhibition by its ``term_sign``);
+        ``seen`` replaces the source's level (the work rate as a ``threshold`` edge maps it)."""
+        x = activity[edge.id] * (symbol(edge.source) if seen is None else seen)
         emax, ec50, hill = (kinetic(edge.id, n) for n in ("emax", "ec50", "hill"))
         if signs_as_parameters:
             signed: sp.Expr = add(
@@ -323,6 +365,25 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
             )
         law = activation if edge.term_sign > 0 else inhibition
         return law(x, rest[edge.source], emax, ec50, hill)
+
+    def work_rate_seen(edge: InteractionRow) -> sp.Expr:
+        """The work rate as the target of a ``threshold`` edge answers it (module docstring)."""
+        sign: sp.Expr = sp.Integer(edge.sign)
+        if signs_as_parameters:
+            sign = add(
+                hook(edge.id, "sign"), edge.sign, "dimensionless", "sign", "+1 or -1", edge.id
+            )
+        reference = rest[edge.source]
+        moved = reference - sign * activity[edge.id] * (symbol(edge.source) - reference)
+        threshold = _between(moved, reference, 1 - THRESHOLD_FLOOR)
+        below = reference / threshold
+        above = (1 - reference) / (1 - threshold)
+        work = symbol(THRESHOLD_INPUT)
+        return (
+            below * work
+            + (above - below) * _positive_part(work - threshold)
+            + (1 - above) * _positive_part(work - 1)
+        )
 
     reactions: list[Reaction] = []
     observables: dict[str, sp.Expr] = {}
@@ -381,8 +442,13 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
                 )
             )
         synthesis: sp.Expr = scale * k * x0 * (1 - from_conversion)
+        thresholds = [edges[i] for i in incoming[target] if edges[i].law == "threshold"]
         for regulator in regulators:
-            synthesis *= regulation_term(regulator)
+            if thresholds and regulator.source == THRESHOLD_INPUT:  # at most one (the linter)
+                synthesis *= regulation_term(regulator, work_rate_seen(thresholds[0]))
+            else:
+                synthesis *= regulation_term(regulator)
+        regulators = regulators + thresholds
         doses = [edges[i] for i in incoming[target] if edges[i].law == "dosing"]
         dosed: sp.Expr = k * sp.Add(
             *(kinetic(d.id, "gain") * activity[d.id] * symbol(d.source) for d in doses)

@@ -23,6 +23,7 @@ from mbaxis.network.schema import (
     OPTIONAL_COLUMNS,
     REFERENCE_AGE,
     SUBJECT_KEYS,
+    THRESHOLD_INPUT,
     InteractionRow,
     ParameterRow,
     SpeciesRow,
@@ -174,7 +175,28 @@ def check_model(
         if row.law == "conversion":
             conversions_into[row.target] += 1
         yield from _check_edge_ends(ix_file, line, row, by_id)
+    worked = {row.target for _, row in interactions if row.source == THRESHOLD_INPUT}
+    thresholds_into: Counter[str] = Counter()
     for line, row in interactions:
+        if row.law == "threshold":
+            thresholds_into[row.target] += 1
+            if thresholds_into[row.target] == 2:
+                yield Problem(
+                    ix_file,
+                    line,
+                    "target",
+                    row.id,
+                    f"'{row.target}' has more than one threshold edge into it; expected one",
+                )
+        if row.law == "threshold" and row.target not in worked:
+            yield Problem(
+                ix_file,
+                line,
+                "target",
+                row.id,
+                f"a threshold edge moves the target's response to '{THRESHOLD_INPUT}', and "
+                f"'{row.target}' has no edge from it",
+            )
         if row.law == "catalysis" and conversions_into[row.target] == 0:
             yield Problem(
                 ix_file,
@@ -233,9 +255,7 @@ def _check_species(
                 )
         elif row.kind == "drug":
             if row.resting_level != 0:
-                yield Problem(
-                    file, line, "resting_level", row.id, "a drug rests at 0; expected 0"
-                )
+                yield Problem(file, line, "resting_level", row.id, "a drug rests at 0; expected 0")
         elif row.resting_level <= 0:
             yield Problem(
                 file,
@@ -325,6 +345,26 @@ def _check_edge_ends(
         )
     if row.law in ("conversion", "measurement", "dosing") and row.sign != 1:
         yield Problem(file, line, "sign", row.id, f"a {row.mechanism} edge must be '+'")
+    work_rate = by_id.get(THRESHOLD_INPUT)
+    if row.law == "threshold" and source is not None:
+        if not source.is_state or not source.resting_level:
+            yield Problem(
+                file,
+                line,
+                "source",
+                row.id,
+                "a threshold edge scales by its source relative to rest; expected a state species "
+                "resting above 0",
+            )
+        elif work_rate is not None and source.unit != work_rate.unit:
+            yield Problem(
+                file,
+                line,
+                "source",
+                row.id,
+                f"a threshold is a level of the work rate; '{row.source}' is in '{source.unit}', "
+                f"expected '{work_rate.unit}'",
+            )
     if row.law == "conversion" and source is not None and not source.is_state:
         yield Problem(
             file,

@@ -38,6 +38,10 @@ An ``excess_clearance`` edge (faster removal of what lies above rest, e.g. train
 clearance) moves no level by a step: it changes how fast the target returns to rest, not where
 it rests, so its table is all zeros.
 
+A ``threshold`` edge (the lactate threshold moving the work a response needs) moves no level
+either: an input switched on moves its targets by one step whatever the dose, so a threshold has
+nothing to shift; its table is all zeros.
+
 An edge from a node to itself is left out: it shapes how far the node moves when its other
 regulators move it, not whether it moves. For a saturable elimination (blood BHB) that is less
 than one step within the six 5% steps above rest; a brake on its own making (muscle acidosis)
@@ -251,6 +255,9 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
             )
         if edge.law == "excess_clearance":
             # It sets how fast the target returns to rest, not where it rests or settles.
+            return lambda x: 0.0
+        if edge.law == "threshold":
+            # It sets how much work the target's response needs, not whether the work moves it.
             return lambda x: 0.0
         if edge.law == "conversion":
             fraction = p["target_fraction"]

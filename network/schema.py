@@ -31,6 +31,7 @@ __all__ = [
     "SUBJECT_CHANGES",
     "SUBJECT_COLUMNS",
     "SUBJECT_KEYS",
+    "THRESHOLD_INPUT",
     "EvidenceLevel",
     "InteractionRow",
     "Kind",
@@ -77,6 +78,11 @@ Kind = Literal[
 #: - ``excess_clearance``: the source scales the removal of the target's excess over its
 #:   resting level only (a trained subject clears post-exercise lactate faster, yet rests at the
 #:   same lactate): ``-`` speeds that removal, ``+`` slows it; the resting level stays;
+#: - ``threshold``: the source, a threshold expressed in the unit of the aerobic work rate
+#:   (:data:`THRESHOLD_INPUT`), moves the target's response to that work rate: the ``ec50`` of
+#:   the target's regulation by the work rate scales with the source's level relative to its
+#:   rest (``-``: a higher threshold takes more work to reach the same response; ``+`` the
+#:   reverse). It changes nothing at rest, only how much work the response needs;
 #: - ``measurement``: the target is an observable, a weighted sum of its sources;
 #: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
@@ -101,9 +107,15 @@ MECHANISMS: dict[str, str] = {
     "catalysis": "catalysis",
     "clearance": "clearance",
     "excess_clearance": "excess_clearance",
+    "threshold_shift": "threshold",
     "measurement": "measurement",
     "dosing": "dosing",
 }
+
+#: The input whose threshold a ``threshold`` edge moves: the aerobic work rate, a fraction of
+#: VO2max (CONTRACT section 1). The lactate, catecholamine, GH and ACTH responses start at
+#: the lactate threshold, which training moves as a fraction of VO2max.
+THRESHOLD_INPUT = "muscle__work_rate"
 
 #: The laws whose term scales the target's loss rather than its production.
 LOSS_LAWS = ("clearance", "excess_clearance")
@@ -114,6 +126,7 @@ LAWS: dict[str, tuple[str, ...]] = {
     "catalysis": ("emax", "ec50", "hill"),
     "clearance": ("emax", "ec50", "hill"),
     "excess_clearance": ("emax", "ec50", "hill"),
+    "threshold": (),
     "conversion": ("source_fraction", "target_fraction"),
     "measurement": ("weight",),
     "dosing": ("gain",),

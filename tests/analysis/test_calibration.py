@@ -574,3 +574,29 @@ def test_muscle_oxidative_capacity_rises_over_a_month_of_training_and_halves_in_
     excess = after - 1
     halved = excess.index[np.argmax(excess.to_numpy() <= excess.iloc[0] / 2)] - excess.index[0]
     assert halved / day == pytest.approx(7.7, rel=0.05)
+
+
+def test_training_raises_the_lactate_threshold_twice_as_far_as_vo2max_and_detraining_undoes_it(
+    simulator: Simulator,
+) -> None:
+    """Weltman 1997 (PMID:9140905): 6 weeks of training raised the lactate threshold from
+    0.498 to 0.578 of VO2peak (+16.1%) while VO2peak rose 8.25% (3.15 -> 3.41 L/min); the
+    threshold and VO2max share their half-life (10.5 d; Hickson 1981: submaximal lactate and
+    VO2max both moved within 2-3 weeks), so the ratio of the rises holds whatever the training
+    and both decay alike after it."""
+    training = parse_protocol(
+        "training(protocol=aerobic(duration_min=30,intensity=0.7),sessions_per_week=5,weeks=6)"
+    )
+    day = 1440.0
+    course = simulator.run([training], t_end=70 * day, points=70 * 24 + 1)
+    threshold = course["muscle__lactate_threshold"] / course["muscle__lactate_threshold"].iloc[0]
+    capacity = course["body__VO2max"] / course["body__VO2max"].iloc[0]
+    end = max(i.end for i in training.intervals())
+    at_end = course.index[course.index >= end][0]
+    assert capacity.loc[at_end] > 1.05
+    ratio = (threshold.loc[at_end] - 1) / (capacity.loc[at_end] - 1)
+    assert ratio == pytest.approx((0.578 / 0.498 - 1) / (3.41 / 3.15 - 1), rel=0.01)
+    later = course.index[course.index >= end + 21 * day][0]  # two half-lives of detraining
+    assert (threshold.loc[later] - 1) / (threshold.loc[at_end] - 1) == pytest.approx(
+        0.25, rel=0.05
+    )

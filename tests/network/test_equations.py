@@ -323,3 +323,81 @@ def test_excess_clearance_keeps_its_sign_when_signs_are_parameters(model: Model)
     state = signed.resting_state | {"plasma__lactate": 10.0, "muscle__oxidative_capacity": 1.3}
     numbers = {s: values.get(s.name, state.get(s.name)) for s in loss.rate.free_symbols}
     assert float(loss.rate.subs(numbers)) < _lactate_loss(signed, 10.0, 1.0)
+
+
+def _gh_synthesis(equations: Equations, work: float, threshold: float, **overrides: float) -> float:
+    """plasma__GH's synthesis rate at a work rate and lactate threshold, everything else at
+    rest (the work rate also drives nothing else in this rate)."""
+    synthesis = next(r for r in equations.reactions if r.id == "plasma__GH__synthesis")
+    values = equations.parameter_values(overrides) | {"muscle__work_rate": work}
+    state = equations.resting_state | {"muscle__lactate_threshold": threshold}
+    numbers = {s: values.get(s.name, state.get(s.name)) for s in synthesis.rate.free_symbols}
+    return float(synthesis.rate.subs(numbers))
+
+
+def _gh_work_term(equations: Equations, work: float) -> float:
+    """exercise_gh's Hill term at a work rate, from the edge's own parameters."""
+    values = equations.parameter_values()
+    emax, ec50, hill = (values[f"exercise_gh__{n}"] for n in ("emax", "ec50", "hill"))
+    return float(activation(sp.Float(work), 0, emax, ec50, hill))
+
+
+def test_a_raised_lactate_threshold_lowers_submaximal_responses_and_leaves_rest_and_vo2max(
+    equations: Equations,
+) -> None:
+    """threshold_gh: the GH response reads the work rate mapped so that the subject's own
+    lactate threshold reads as the reference's. Weltman 1997 (PMID:9140905): 6 weeks of training
+    moved the threshold from 0.498 to 0.578 of VO2peak; a load that was at the old threshold is
+    then 0.498 x 0.498/0.578 of the way, and VO2max stays VO2max (Lehmann 1981: trained and
+    untrained men alike at their maximum)."""
+    rest = equations.resting_state["muscle__lactate_threshold"]
+    trained = rest * 0.578 / 0.498
+    at_rest = _gh_synthesis(equations, 0.0, rest)
+    assert _gh_synthesis(equations, 0.0, trained) == pytest.approx(at_rest, rel=1e-12)
+    for work in (0.3, 0.7, 0.85, 1.0, 1.5):  # the reference reads the work rate as it is
+        assert _gh_synthesis(equations, work, rest) == pytest.approx(
+            at_rest * _gh_work_term(equations, work), rel=1e-9
+        )
+    seen_at_old_threshold = rest * rest / trained  # below the new threshold: scaled down
+    assert _gh_synthesis(equations, rest, trained) == pytest.approx(
+        at_rest * _gh_work_term(equations, seen_at_old_threshold), rel=1e-9
+    )
+    above = (1 - rest) / (1 - trained)  # above the new threshold: stretched up to VO2max
+    for work in (0.7, 0.85):
+        seen = rest + (work - trained) * above
+        assert seen < work
+        assert _gh_synthesis(equations, work, trained) == pytest.approx(
+            at_rest * _gh_work_term(equations, seen), rel=1e-9
+        )
+    for work in (1.0, 1.5):  # at and above VO2max the threshold no longer matters
+        assert _gh_synthesis(equations, work, trained) == pytest.approx(
+            _gh_synthesis(equations, work, rest), rel=1e-9
+        )
+
+
+def test_a_threshold_below_the_untrained_reads_as_the_untrained_and_blocked_as_the_reference(
+    model: Model, equations: Equations
+) -> None:
+    """The untrained reference's threshold is the lowest the model represents: a threshold
+    knocked out or below it reads as the reference's, one pushed past VO2max keeps the rate
+    finite; the edge blocked (activity 0) reads the reference; the null model's build reads the
+    edge as the table build does, and flipped to '+' mirrors the shift."""
+    rest = equations.resting_state["muscle__lactate_threshold"]
+    for threshold in (0.0, 0.5 * rest):
+        for work in (0.0, 0.5, 0.7, 1.0):
+            assert _gh_synthesis(equations, work, threshold) == pytest.approx(
+                _gh_synthesis(equations, work, rest), rel=1e-12
+            )
+    for threshold in (0.999, 1.0, 3.0):
+        for work in (0.0, 0.5, 1.0):
+            assert math.isfinite(_gh_synthesis(equations, work, threshold))
+    assert _gh_synthesis(equations, 0.7, 1.2 * rest, threshold_gh__activity=0.0) == (
+        pytest.approx(_gh_synthesis(equations, 0.7, rest), rel=1e-12)
+    )
+    signed = build_equations(model, signs_as_parameters=True)
+    assert _gh_synthesis(signed, 0.7, 1.2 * rest) == pytest.approx(
+        _gh_synthesis(equations, 0.7, 1.2 * rest), rel=1e-12
+    )
+    assert _gh_synthesis(signed, 0.7, 0.8 * rest, threshold_gh__sign=1.0) == pytest.approx(
+        _gh_synthesis(equations, 0.7, 1.2 * rest), rel=1e-9
+    )

@@ -266,6 +266,39 @@ def test_clearance_emax_is_bounded_by_the_effect_on_the_loss(
     assert next(e for e in model.interactions if e.id == "bhb_saturable_clearance").term_sign == 1
 
 
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            {"id": "threshold_gh", "target": "plasma__cortisol"},
+            r"ID 'threshold_gh': a threshold edge moves the target's response to "
+            r"'muscle__work_rate', and 'plasma__cortisol' has no edge from it",
+        ),
+        (
+            {"id": "threshold_ne", "target": "plasma__GH"},
+            r"ID 'threshold_gh': 'plasma__GH' has more than one threshold edge into it",
+        ),
+        (
+            {"id": "threshold_gh", "source": "body__VO2max"},
+            r"ID 'threshold_gh': a threshold is a level of the work rate; 'body__VO2max' is in "
+            r"'relative', expected 'fraction_VO2max'",
+        ),
+    ],
+)
+def test_threshold_edges_need_a_work_rate_response_and_a_threshold_in_its_unit(
+    model_copy: Path, edit_table: TableEditor, edit: dict[str, str], message: str
+) -> None:
+    """A threshold edge moves one response to the work rate by a level in the work rate's unit:
+    a target without that response, a second threshold or a source in another unit is named."""
+
+    def change(rows: Rows) -> None:
+        _row(rows, "id", edit["id"]).update(edit)
+
+    edit_table("interactions.tsv", change)
+    with pytest.raises(ModelDataError, match=message):
+        load_model(model_copy)
+
+
 def test_every_problem_is_reported_in_one_run(model_copy: Path, edit_table: TableEditor) -> None:
     def break_species(rows: Rows) -> None:
         _row(rows, "id", "plasma__IL6")["unit"] = "pg/dl"
