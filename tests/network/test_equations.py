@@ -325,14 +325,22 @@ def test_excess_clearance_keeps_its_sign_when_signs_are_parameters(model: Model)
     assert float(loss.rate.subs(numbers)) < _lactate_loss(signed, 10.0, 1.0)
 
 
+# keyed by identity; each entry keeps its equations alive so that no other build reuses the id
+_GH_RATES: dict[int, tuple[Equations, Callable[..., float], tuple[sp.Symbol, ...]]] = {}
+
+
 def _gh_synthesis(equations: Equations, work: float, threshold: float, **overrides: float) -> float:
     """plasma__GH's synthesis rate at a work rate and lactate threshold, everything else at
     rest (the work rate also drives nothing else in this rate)."""
-    synthesis = next(r for r in equations.reactions if r.id == "plasma__GH__synthesis")
+    if id(equations) not in _GH_RATES:
+        synthesis = next(r for r in equations.reactions if r.id == "plasma__GH__synthesis")
+        symbols = tuple(sorted(synthesis.rate.free_symbols, key=str))
+        rate = sp.lambdify(symbols, synthesis.rate, "math")
+        _GH_RATES[id(equations)] = (equations, rate, symbols)
+    _, rate, symbols = _GH_RATES[id(equations)]
     values = equations.parameter_values(overrides) | {"muscle__work_rate": work}
     state = equations.resting_state | {"muscle__lactate_threshold": threshold}
-    numbers = {s: values.get(s.name, state.get(s.name)) for s in synthesis.rate.free_symbols}
-    return float(synthesis.rate.subs(numbers))
+    return float(rate(*(values.get(s.name, state.get(s.name)) for s in symbols)))
 
 
 def _gh_work_term(equations: Equations, work: float) -> float:
