@@ -61,7 +61,7 @@ def evaluate(simulator: Simulator, scenarios: Sequence[Scenario]) -> list[Outcom
     >>> bout = Experiment((parse_protocol("aerobic(duration_min=40,intensity=0.7)"),))
     >>> [outcome] = evaluate(simulator, [Scenario(bout, ("plasma__lactate",), "max")])
     >>> round(outcome.values["plasma__lactate"], 2)
-    2.62
+    2.71
     """
     outcomes: list[Outcome | None] = [None] * len(scenarios)
     runs: dict[RunKey, list[int]] = {}
