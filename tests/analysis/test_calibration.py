@@ -629,3 +629,25 @@ def test_the_adaptation_follows_the_transcriptional_burst_after_the_bout(
     for adaptation in ("muscle__lactate_threshold", "body__VO2max", "muscle__oxidative_capacity"):
         during, after = rise[adaptation].loc[30], rise[adaptation].loc[30 + 2 * 1440]
         assert 0 < during < 0.05 * after
+
+
+def test_hippocampal_bdnf_protein_outlasts_running_by_two_weeks(simulator: Simulator) -> None:
+    """Berchtold, Castello & Cotman 2010 (PMID:20219647): after 3 weeks of wheel running,
+    mouse hippocampal BDNF protein was still significantly raised 1 and 2 weeks after running
+    ended and back to baseline by 3-4 weeks; the 6-d half-life of brain__mBDNF is set from it.
+    Bdnf mRNA, with its 1.5-h half-life, is back within days."""
+    day = 1440.0
+    running = parse_protocol(
+        "training(protocol=aerobic(duration_min=60,intensity=0.7),sessions_per_week=7,weeks=3)"
+    )
+    end = 21 * day
+    times = [0.0, end, end + 14 * day, end + 28 * day]
+    course = simulator.run(
+        [running], subject=parse_subject("subject(species=mouse)"), t_end=times[-1], times=times
+    )
+    excess = course / course.iloc[0] - 1
+    protein = excess["brain__mBDNF"]
+    assert protein.loc[end] > 0.05
+    assert protein.loc[end + 14 * day] > 0.15 * protein.loc[end]
+    assert protein.loc[end + 28 * day] < 0.08 * protein.loc[end]
+    assert abs(excess["brain__BDNF_mRNA"].loc[end + 14 * day]) < 0.01

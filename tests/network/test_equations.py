@@ -141,7 +141,8 @@ def test_knockout_of_conversion_source_removes_the_product(equations: Equations)
     y = dict(
         zip(
             equations.states,
-            _simulate(equations, {"brain__proBDNF__synthesis_scale": 0.0}, 20 * 1440.0, y0),
+            # 90 d: 15 half-lives of hippocampal mBDNF (6 d), so under 1e-3 of rest is left
+            _simulate(equations, {"brain__proBDNF__synthesis_scale": 0.0}, 90 * 1440.0, y0),
             strict=True,
         )
     )
