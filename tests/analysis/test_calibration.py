@@ -631,6 +631,56 @@ def test_the_adaptation_follows_the_transcriptional_burst_after_the_bout(
         assert 0 < during < 0.05 * after
 
 
+def test_the_burst_grows_steeply_with_relative_intensity_as_published(
+    simulator: Simulator,
+) -> None:
+    """Nordsborg 2010 (DOI:10.1249/MSS.0b013e3181d2d21c): after 4 x 4 min with 3 min between,
+    PGC-1alpha mRNA rose about 3-fold at 70% of VO2peak and 4- to 5-fold at 85%, alike in
+    trained and untrained men at the same relative workload; Stepto 2012
+    (DOI:10.1371/journal.pone.0053080): 60 min at 72% raised it 11-fold 3 h later."""
+
+    def burst_3h_after(text: str, subject: str = "subject()") -> float:
+        bout = parse_protocol(text)
+        end = max(i.end for i in bout.intervals())
+        course = simulator.run(
+            [bout], subject=parse_subject(subject), t_end=end + 180, times=[0, end + 180]
+        )
+        return float(course["muscle__adaptive_transcription"].iloc[-1])
+
+    four_by_four = "hiit(bouts=4,work_min=4,rest_min=3,intensity={},rest_intensity=0)"
+    at_85, at_70 = (burst_3h_after(four_by_four.format(i)) for i in (0.85, 0.70))
+    # excess over rest, 3-fold against 4- to 5-fold: (3 - 1) / (5 - 1) .. (3 - 1) / (4 - 1)
+    assert 0.5 <= (at_70 - 1) / (at_85 - 1) <= 2 / 3
+    trained = burst_3h_after(four_by_four.format(0.85), "subject(training_status=trained)")
+    assert trained == pytest.approx(at_85, rel=0.01)
+    assert burst_3h_after("aerobic(duration_min=60,intensity=0.72)") == pytest.approx(11, rel=0.1)
+
+
+def test_vo2max_rises_with_a_ten_day_half_time_to_the_published_plateau(
+    simulator: Simulator,
+) -> None:
+    """Hickson 1981 (Med Sci Sports Exerc 13:17): 40 min a day, 6 days a week, raised VO2max
+    with half-times of 10.3 and 10.8 d, 23% in 9 weeks; the programme is Hickson 1977's
+    (PMID:838658): six 5-min intervals at VO2max with 2 min at 50-60% between on three days,
+    a 40-min run as far as possible (0.85 of VO2max, assumed) on the other three."""
+    day = 1440.0
+    programme = [
+        parse_protocol(
+            "training(protocol=hiit(bouts=6,work_min=5,rest_min=2,intensity=1.0,"
+            "rest_intensity=0.55),sessions_per_week=3,weeks=9)"
+        ),
+        parse_protocol(
+            "training(protocol=aerobic(duration_min=40,intensity=0.85),sessions_per_week=3,"
+            "weeks=9,start_h=24)"
+        ),
+    ]
+    course = simulator.run(programme, t_end=63 * day, points=63 * 24 + 1)
+    rise = course["body__VO2max"] / course["body__VO2max"].iloc[0] - 1
+    assert rise.loc[63 * day] == pytest.approx(0.23, abs=0.005)
+    half_time = rise.index[np.argmax(rise.to_numpy() >= rise.loc[63 * day] / 2)] / day
+    assert half_time == pytest.approx(10.5, rel=0.15)
+
+
 def test_hippocampal_bdnf_protein_outlasts_running_by_two_weeks(simulator: Simulator) -> None:
     """Berchtold, Castello & Cotman 2010 (PMID:20219647): after 3 weeks of wheel running,
     mouse hippocampal BDNF protein was still significantly raised 1 and 2 weeks after running
