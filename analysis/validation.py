@@ -327,8 +327,8 @@ def score(
     return Scorecard(results)
 
 
-#: The laws whose edges carry a Hill term with a sign: the edges the null model shuffles.
-_REGULATORY_LAWS = ("regulation", "catalysis", "threshold", *LOSS_LAWS)
+#: The laws whose edges carry a regulation term with a sign: the edges the null model shuffles.
+_REGULATORY_LAWS = ("regulation", "proportional", "catalysis", "threshold", *LOSS_LAWS)
 
 
 def _shuffled(model: Model, seed: int) -> dict[str, int]:

@@ -14,8 +14,10 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
 
 - :math:`R_e` is the normalised regulation term of each regulatory edge into :math:`X`:
   :func:`network.rate_laws.activation` for a ``+`` edge, :func:`network.rate_laws.inhibition`
-  for a ``-`` edge. The regulator enters as :math:`a_e x`, where :math:`a_e` is the edge's
-  ``activity`` (1 normally; an ``inhibit`` perturbation lowers it).
+  for a ``-`` edge; for a ``proportional`` edge :func:`network.rate_laws.proportional`
+  (:math:`(1 + g x)/(1 + g x_0)`, its inverse for a ``-`` edge). The regulator enters as
+  :math:`a_e x`, where :math:`a_e` is the edge's ``activity`` (1 normally; an ``inhibit``
+  perturbation lowers it).
 - A ``conversion`` edge :math:`e: A \to X` carries the flux
   :math:`J_e = (a_e A / A_0) \prod_{c} R_c`, the product over ``catalysis`` edges into
   :math:`X`. Of the target's resting production the fraction :math:`p_e` (``target_fraction``)
@@ -94,7 +96,7 @@ import sympy as sp
 
 from mbaxis.network.model import Model
 from mbaxis.network.naming import hook, parameter_id
-from mbaxis.network.rate_laws import activation, inhibition, signed_regulation
+from mbaxis.network.rate_laws import activation, inhibition, proportional, signed_regulation
 from mbaxis.network.schema import THRESHOLD_INPUT, InteractionRow
 from mbaxis.network.units import to_minutes
 
@@ -351,14 +353,19 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
     }
 
     def regulation_term(edge: InteractionRow, seen: sp.Expr | None = None) -> sp.Expr:
-        """The edge's normalised Hill term (activation or inhibition by its ``term_sign``);
+        """The edge's normalised term (activation or inhibition by its ``term_sign``; a Hill term,
+        or the ``proportional`` law's);
         ``seen`` replaces the source's level (the work rate as a ``threshold`` edge maps it)."""
         x = activity[edge.id] * (symbol(edge.source) if seen is None else seen)
-        emax, ec50, hill = (kinetic(edge.id, n) for n in ("emax", "ec50", "hill"))
+        signed: sp.Expr = sp.Integer(edge.term_sign)
         if signs_as_parameters:
-            signed: sp.Expr = add(
+            signed = add(
                 hook(edge.id, "sign"), edge.sign, "dimensionless", "sign", "+1 or -1", edge.id
             )
+        if edge.law == "proportional":  # only ever into synthesis: term sign = sign
+            return proportional(x, rest[edge.source], kinetic(edge.id, "slope"), signed)
+        emax, ec50, hill = (kinetic(edge.id, n) for n in ("emax", "ec50", "hill"))
+        if signs_as_parameters:
             reversed_on_loss = edge.term_sign * edge.sign  # -1 for a clearance edge
             return signed_regulation(
                 x, rest[edge.source], reversed_on_loss * signed, emax, ec50, hill
@@ -418,7 +425,9 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
 
     for target in states:
         k, x0, scale = rate_constant[target], rest[target], synthesis_scale[target]
-        regulators = [edges[i] for i in incoming[target] if edges[i].law == "regulation"]
+        regulators = [
+            edges[i] for i in incoming[target] if edges[i].law in ("regulation", "proportional")
+        ]
         conversions = [edges[i] for i in incoming[target] if edges[i].law == "conversion"]
         catalysts = [edges[i] for i in incoming[target] if edges[i].law == "catalysis"]
         from_conversion: sp.Expr = sp.Integer(0)

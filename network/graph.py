@@ -119,7 +119,15 @@ def from_digraph(graph: nx.DiGraph) -> Model:
     table_order = {i: n for n, i in enumerate(graph.graph.get("interaction_order", []))}
     interactions.sort(key=lambda row: table_order.get(row.id, len(table_order)))
     order = {row.id: index for index, row in enumerate(interactions)}
-    parameter_names = ("emax", "ec50", "hill", "source_fraction", "target_fraction", "weight")
+    parameter_names = (
+        "emax",
+        "ec50",
+        "hill",
+        "slope",
+        "source_fraction",
+        "target_fraction",
+        "weight",
+    )
     parameters.sort(
         key=lambda p: (
             order[p.interaction],

@@ -365,6 +365,19 @@ def _check_edge_ends(
                 f"a threshold is a level of the work rate; '{row.source}' is in '{source.unit}', "
                 f"expected '{work_rate.unit}'",
             )
+    if (
+        row.law == "proportional"
+        and source is not None
+        and parse_unit(source.unit).dimension != "dimensionless"
+    ):
+        yield Problem(
+            file,
+            line,
+            "source",
+            row.id,
+            f"a proportional edge's slope is per unit of its source, which must be "
+            f"dimensionless; '{row.source}' is in '{source.unit}'",
+        )
     if row.law == "conversion" and source is not None and not source.is_state:
         yield Problem(
             file,
@@ -479,6 +492,8 @@ def _check_value(
             row.id,
             f"'{row.parameter}' is dimensionless; expected 'dimensionless'",
         )
+    if row.parameter == "slope" and row.value < 0:
+        yield problem(f"slope {row.value:g} is negative (a '-' edge is written with its sign)")
     if row.parameter == "hill" and row.value <= 0:
         yield problem(f"Hill coefficient {row.value:g} is not positive")
     if row.parameter == "emax":

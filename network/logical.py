@@ -245,6 +245,10 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
             return lambda x: (
                 share * ((1 + sign * emax * occupancy(x, ec50, hill)) / (1 + sign * emax * h0) - 1)
             )
+        if edge.law == "proportional":
+            slope, share = p["slope"], 1 - converted[edge.target]
+            sign = float(edge.term_sign)
+            return lambda x: share * (((1 + slope * x) / (1 + slope * x0)) ** sign - 1)
         if edge.law == "clearance":
             # The term scales the loss, so the steady level changes by its inverse.
             emax, ec50, hill = p["emax"], p["ec50"], p["hill"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-__all__ = ["activation", "hill_occupancy", "inhibition", "signed_regulation"]
+__all__ = ["activation", "hill_occupancy", "inhibition", "proportional", "signed_regulation"]
 
 
 def hill_occupancy(x: sp.Expr, ec50: sp.Expr, hill: sp.Expr) -> sp.Expr:
@@ -109,3 +109,27 @@ def signed_regulation(
     return (1 + sign * emax * hill_occupancy(x, ec50, hill)) / (
         1 + sign * emax * hill_occupancy(x_rest, ec50, hill)
     )
+
+
+def proportional(x: sp.Expr, x_rest: sp.Expr, slope: sp.Expr, sign: sp.Expr = 1) -> sp.Expr:
+    r"""A rate that grows in proportion to its regulator, normalised to 1 at rest.
+
+    .. math:: P(x) = \left(\frac{1 + g\,x}{1 + g\,x_0}\right)^{s}
+
+    with :math:`g \ge 0` the ``slope`` (the relative rise of the rate per unit of the regulator,
+    which is dimensionless) and :math:`s = \pm 1` the sign. For a ``+`` edge the rate rises
+    linearly with :math:`x` and does not saturate, what a Hill term only approaches with its
+    ``ec50`` far above the regulator's range; for a ``-`` edge it falls as the inverse, which
+    stays positive. With :math:`s` a parameter one compiled model serves both signs, as
+    :func:`signed_regulation` does for the Hill terms.
+
+    Examples
+    --------
+    >>> x, g = sp.symbols("x g", positive=True)
+    >>> proportional(x, x, g)
+    1
+    >>> one = sp.Integer(1)
+    >>> proportional(3, one, one), proportional(3, one, one, sign=-1)
+    (2, 1/2)
+    """
+    return ((1 + slope * x) / (1 + slope * x_rest)) ** sign

@@ -70,6 +70,10 @@ Kind = Literal[
 #: (see :mod:`network.equations`):
 #:
 #: - ``regulation``: the source scales the synthesis of the target by a normalised Hill term;
+#: - ``proportional``: the source scales the synthesis of the target in proportion to its
+#:   level, without saturating (:func:`network.rate_laws.proportional`): a read-out whose
+#:   source's range stays far below any half-maximal level, such as an adaptation that grows
+#:   with each session's time-integrated transcriptional burst (mechanism ``proportional_drive``);
 #: - ``conversion``: the source is turned into the target (a flux that consumes the source);
 #: - ``catalysis``: the source scales the conversion flux into the target;
 #: - ``clearance``: the source scales the target's first-order loss. The sign is still the
@@ -108,6 +112,7 @@ MECHANISMS: dict[str, str] = {
     "clearance": "clearance",
     "excess_clearance": "excess_clearance",
     "threshold_shift": "threshold",
+    "proportional_drive": "proportional",
     "measurement": "measurement",
     "dosing": "dosing",
 }
@@ -123,6 +128,7 @@ LOSS_LAWS = ("clearance", "excess_clearance")
 #: The parameters each rate law needs on every edge that uses it.
 LAWS: dict[str, tuple[str, ...]] = {
     "regulation": ("emax", "ec50", "hill"),
+    "proportional": ("slope",),
     "catalysis": ("emax", "ec50", "hill"),
     "clearance": ("emax", "ec50", "hill"),
     "excess_clearance": ("emax", "ec50", "hill"),

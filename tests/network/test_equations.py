@@ -413,3 +413,32 @@ def test_a_threshold_below_the_untrained_reads_as_the_untrained_and_blocked_as_t
     assert _gh_synthesis(signed, 0.7, 0.8 * rest, threshold_gh__sign=1.0) == pytest.approx(
         _gh_synthesis(equations, 0.7, 1.2 * rest), rel=1e-9
     )
+
+
+def _vo2max_synthesis(equations: Equations, signal: float, **overrides: float) -> float:
+    """body__VO2max's synthesis rate with the adaptive transcription signal at ``signal``."""
+    synthesis = next(r for r in equations.reactions if r.id == "body__VO2max__synthesis")
+    values = equations.parameter_values(overrides)
+    state = equations.resting_state | {"muscle__adaptive_transcription": signal}
+    numbers = {s: values.get(s.name, state.get(s.name)) for s in synthesis.rate.free_symbols}
+    return float(synthesis.rate.subs(numbers))
+
+
+def test_a_proportional_edge_grows_linearly_without_saturating_and_inverts_when_flipped(
+    model: Model, equations: Equations
+) -> None:
+    """training_capacity (proportional_drive): VO2max's synthesis is (1 + g S)/(1 + g) times its
+    resting rate at every level of the signal S, up to the largest burst (S about 475), where a
+    Hill term would saturate; the null model's sign build agrees at the table's sign and reads a
+    flipped edge as the inverse."""
+    slope = equations.parameter_values()["training_capacity__slope"]
+    rest = _vo2max_synthesis(equations, 1.0)
+    for signal in (0.0, 11.0, 475.0):
+        expected = (1 + slope * signal) / (1 + slope)
+        assert _vo2max_synthesis(equations, signal) / rest == pytest.approx(expected, rel=1e-12)
+    signed = build_equations(model, signs_as_parameters=True)
+    assert _vo2max_synthesis(signed, 11.0) == pytest.approx(
+        _vo2max_synthesis(equations, 11.0), rel=1e-12
+    )
+    flipped = _vo2max_synthesis(signed, 11.0, training_capacity__sign=-1.0)
+    assert flipped / rest == pytest.approx((1 + slope) / (1 + 11.0 * slope), rel=1e-12)

@@ -39,6 +39,22 @@ def test_every_regulation_contribution_is_its_rate_law_in_steps(model: Model) ->
     assert checked >= 40  # most regulation edges (48 of 86 today)
 
 
+def test_every_proportional_contribution_is_its_rate_law_in_steps(model: Model) -> None:
+    """A ``proportional`` edge's contribution is (1 + g x)/(1 + g x0) - 1 in steps, and it keeps
+    rising where a Hill term would have saturated."""
+    logical = logical_model(model)
+    slope = {r.interaction: r.value for r in model.parameters if r.parameter == "slope"}
+    rest = {s.id: s.resting_level for s in model.species}
+    by_id = {c.edge: c for c in logical.contributions}
+    proportional = [e for e in model.interactions if e.law == "proportional"]
+    assert len(proportional) >= 4
+    for edge in proportional:
+        x0, g = rest[edge.source], slope[edge.id]
+        for level, value in zip(range(-LEVELS, LEVELS + 1), by_id[edge.id].table, strict=True):
+            x = 0.0 if level == -LEVELS else x0 * (1 + STEP) ** level
+            assert value == steps((1 + g * x) / (1 + g * x0) - 1), (edge.id, level)
+
+
 def test_rest_is_stable_and_exercise_moves_the_axis(model: Model) -> None:
     logical = logical_model(model)
     assert set(logical.stable_levels().values()) == {0}

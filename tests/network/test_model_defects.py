@@ -266,6 +266,33 @@ def test_clearance_emax_is_bounded_by_the_effect_on_the_loss(
     assert next(e for e in model.interactions if e.id == "bhb_saturable_clearance").term_sign == 1
 
 
+def test_a_proportional_edge_needs_a_dimensionless_source_and_a_slope_of_zero_or_more(
+    model_copy: Path, edit_table: TableEditor
+) -> None:
+    """The slope of a ``proportional_drive`` edge is the relative rise per unit of its source,
+    so a source in a unit (mM) is named, as are a negative slope and a Hill parameter."""
+
+    def read_lactate(rows: Rows) -> None:
+        _row(rows, "id", "training_capacity")["source"] = "plasma__lactate"
+
+    def bad_parameters(rows: Rows) -> None:
+        slope = next(r for r in rows if r["interaction"] == "lipolysis_ketogenesis")
+        slope["value"], slope["low"] = "-1", "-2"
+        rows.append({**slope, "parameter": "hill", "value": "1", "low": "0.5", "high": "2"})
+
+    edit_table("interactions.tsv", read_lactate)
+    edit_table("parameters.tsv", bad_parameters)
+    with pytest.raises(ModelDataError) as raised:
+        load_model(model_copy)
+    message = str(raised.value)
+    assert (
+        "ID 'training_capacity': a proportional edge's slope is per unit of its source, which "
+        "must be dimensionless; 'plasma__lactate' is in 'mM'" in message
+    )
+    assert "ID 'lipolysis_ketogenesis__slope': slope -1 is negative" in message
+    assert "'hill' is not a parameter of a proportional edge" in message
+
+
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
