@@ -558,9 +558,10 @@ PROTOCOLS: dict[str, ProtocolDefinition] = {
                     0.0,
                     "h",
                     "when the first session starts (a weekly plan places its kinds of session "
-                    "apart, or one right after another)",
+                    "apart, or one right after another; a later block of a periodised programme "
+                    "starts when the block before it ends)",
                     optional=True,
-                    maximum=7 * 24.0,
+                    maximum=MOST_DAYS * 24.0,
                 ),
             },
             _training,

@@ -69,6 +69,25 @@ def test_a_programme_of_sauna_sessions_can_start_later() -> None:
     assert "start_h=1.5" in str(sauna)
 
 
+def test_a_second_block_of_training_starts_when_the_first_ends() -> None:
+    """A periodised programme: 4 weeks at one load, then 5 at a raised one (Hickson 1981)."""
+    first = parse_protocol(
+        "training(protocol=aerobic(duration_min=40),sessions_per_week=3,weeks=4)"
+    )
+    second = parse_protocol(
+        "training(protocol=aerobic(duration_min=40,intensity=0.8),sessions_per_week=3,weeks=5,"
+        "start_h=672)"
+    )
+    starts = [i.start / 1440 for i in first.intervals() + second.intervals()]
+    assert len(starts) == 27
+    assert starts[11] == pytest.approx(11 * 7 / 3) and starts[12] == pytest.approx(28.0)
+    assert max(i.end for i in second.intervals()) == pytest.approx(
+        28 * 1440 + 14 * 7 * 1440 / 3 + 40
+    )
+    with pytest.raises(ProtocolError, match=r"'start_h' of protocol 'training' must be at most"):
+        parse_protocol("training(protocol=aerobic,start_h=1e9)")
+
+
 def test_a_test_bout_can_start_after_a_block_of_training() -> None:
     """Pre/post designs: the bout after three weeks starts at 504 h, as long as it lasts."""
     bout = parse_protocol("aerobic(duration_min=30,intensity=0.7,start_h=504)")
