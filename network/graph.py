@@ -14,7 +14,7 @@ import networkx as nx
 
 from mbaxis.network.errors import UnknownSpeciesError
 from mbaxis.network.model import Compartment, Model
-from mbaxis.network.schema import InteractionRow, ParameterRow, SpeciesRow
+from mbaxis.network.schema import LAWS, InteractionRow, ParameterRow, SpeciesRow
 
 __all__ = [
     "FeedbackLoop",
@@ -119,21 +119,13 @@ def from_digraph(graph: nx.DiGraph) -> Model:
     table_order = {i: n for n, i in enumerate(graph.graph.get("interaction_order", []))}
     interactions.sort(key=lambda row: table_order.get(row.id, len(table_order)))
     order = {row.id: index for index, row in enumerate(interactions)}
-    parameter_names = (
-        "emax",
-        "ec50",
-        "hill",
-        "slope",
-        "source_fraction",
-        "target_fraction",
-        "weight",
-    )
+    names = {row.id: LAWS[row.law] for row in interactions}  # each edge's, in its law's order
     parameters.sort(
         key=lambda p: (
             order[p.interaction],
-            parameter_names.index(p.parameter)
-            if p.parameter in parameter_names
-            else len(parameter_names),
+            names[p.interaction].index(p.parameter)
+            if p.parameter in names[p.interaction]
+            else len(names[p.interaction]),
         )
     )
     return Model(

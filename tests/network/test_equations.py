@@ -276,16 +276,20 @@ def test_clearance_sign_is_the_effect_on_the_level_also_with_signs_as_parameters
     )
 
 
-def _lactate_loss(equations: Equations, level: float, capacity: float) -> float:
+def _rate(
+    equations: Equations, reaction: str, state: dict[str, float], **overrides: float
+) -> float:
+    """The rate of ``reaction`` with ``state`` over the resting state, parameters overridden."""
+    rate = next(r for r in equations.reactions if r.id == reaction).rate
+    values = equations.parameter_values(overrides)
+    levels = equations.resting_state | state
+    return float(rate.subs({s: values.get(s.name, levels.get(s.name)) for s in rate.free_symbols}))
+
+
+def _lactate_loss(equations: Equations, level: float, capacity: float, **overrides: float) -> float:
     """plasma__lactate's loss (mM/min) at ``level``, muscle oxidative capacity ``capacity``."""
-    loss = next(r for r in equations.reactions if r.id == "plasma__lactate__degradation")
-    values = equations.parameter_values()
-    state = equations.resting_state | {
-        "plasma__lactate": level,
-        "muscle__oxidative_capacity": capacity,
-    }
-    numbers = {s: values.get(s.name, state.get(s.name)) for s in loss.rate.free_symbols}
-    return float(loss.rate.subs(numbers))
+    state = {"plasma__lactate": level, "muscle__oxidative_capacity": capacity}
+    return _rate(equations, "plasma__lactate__degradation", state, **overrides)
 
 
 def test_an_excess_clearance_edge_speeds_the_return_to_rest_not_the_resting_turnover(
@@ -319,14 +323,15 @@ def test_excess_clearance_keeps_its_sign_when_signs_are_parameters(model: Model)
         assert _lactate_loss(signed, 10.0, capacity) == pytest.approx(
             _lactate_loss(_bundled_equations(), 10.0, capacity), rel=1e-12
         )
-    loss = next(r for r in signed.reactions if r.id == "plasma__lactate__degradation")
     emax = signed.parameter_values()["training_lactate_removal__emax"]
-    values = signed.parameter_values(  # turned inhibitory as the null model turns it
-        {"training_lactate_removal__sign": 1.0, "training_lactate_removal__emax": emax / (1 + emax)}
+    turned = _lactate_loss(  # turned inhibitory as the null model turns it
+        signed,
+        10.0,
+        1.3,
+        training_lactate_removal__sign=1.0,
+        training_lactate_removal__emax=emax / (1 + emax),
     )
-    state = signed.resting_state | {"plasma__lactate": 10.0, "muscle__oxidative_capacity": 1.3}
-    numbers = {s: values.get(s.name, state.get(s.name)) for s in loss.rate.free_symbols}
-    assert float(loss.rate.subs(numbers)) < _lactate_loss(signed, 10.0, 1.0)
+    assert turned < _lactate_loss(signed, 10.0, 1.0)
 
 
 # keyed by identity; each entry keeps its equations alive so that no other build reuses the id
@@ -417,11 +422,8 @@ def test_a_threshold_below_the_untrained_reads_as_the_untrained_and_blocked_as_t
 
 def _vo2max_synthesis(equations: Equations, signal: float, **overrides: float) -> float:
     """body__VO2max's synthesis rate with the adaptive transcription signal at ``signal``."""
-    synthesis = next(r for r in equations.reactions if r.id == "body__VO2max__synthesis")
-    values = equations.parameter_values(overrides)
-    state = equations.resting_state | {"muscle__adaptive_transcription": signal}
-    numbers = {s: values.get(s.name, state.get(s.name)) for s in synthesis.rate.free_symbols}
-    return float(synthesis.rate.subs(numbers))
+    state = {"muscle__adaptive_transcription": signal}
+    return _rate(equations, "body__VO2max__synthesis", state, **overrides)
 
 
 def test_a_proportional_edge_grows_linearly_without_saturating_and_inverts_when_flipped(
