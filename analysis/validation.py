@@ -328,7 +328,14 @@ def score(
 
 
 #: The laws whose edges carry a regulation term with a sign: the edges the null model shuffles.
-_REGULATORY_LAWS = ("regulation", "proportional", "catalysis", "threshold", *LOSS_LAWS)
+_REGULATORY_LAWS = (
+    "regulation",
+    "proportional",
+    "catalysis",
+    "threshold",
+    "dilution",
+    *LOSS_LAWS,
+)
 
 
 def _shuffled(model: Model, seed: int) -> dict[str, int]:

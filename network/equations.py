@@ -62,6 +62,17 @@ For each state species :math:`X` with resting level :math:`X_0` and half-life :m
   does (Weltman 1997, PMID:9140905), leaves them at VO2max, where trained and untrained men
   match (Lehmann 1981, DOI:10.1055/s-2008-1034601), and above it; at rest (:math:`w = 0`) it
   changes nothing.
+- A ``dilution`` edge :math:`V \dashv X` says that :math:`X` is dissolved in the volume
+  :math:`V` (the plasma volume, resting at 1), which keeps :math:`X`'s content while it moves:
+  it adds the flux :math:`s\,a_e X \dot V / V`, with :math:`s = -1` the edge's sign and
+  :math:`\dot V` the right-hand side of :math:`V`. When exercise draws water out of the vessels
+  the proteins left behind are concentrated by :math:`1/V` (Gillen 1991,
+  DOI:10.1152/jappl.1991.71.5.1914: plasma volume -15% with the plasma protein content
+  unchanged), and diluted back as the volume returns. Only the movement of :math:`V` acts: the
+  clearance of :math:`X` is proportional to its concentration, so at a steady volume :math:`X`
+  returns to where its production and clearance put it (the factor :math:`V_0/V` by which a
+  smaller volume also speeds both is left out). :math:`V` is floored at
+  :data:`DILUTION_FLOOR` in the denominator, so a knocked-out volume dilutes nothing.
 - :math:`\sigma_X` (``synthesis_scale``, 1 normally) scales all production of :math:`X`; the
   knock-out, knock-down and over-expression perturbations set it.
 - Every flux of :math:`X` (each term above) is multiplied by :math:`1 - c_X`, where
@@ -101,6 +112,7 @@ from mbaxis.network.schema import THRESHOLD_INPUT, InteractionRow
 from mbaxis.network.units import to_minutes
 
 __all__ = [
+    "DILUTION_FLOOR",
     "EXCESS_ROUNDING",
     "THRESHOLD_FLOOR",
     "Equations",
@@ -110,7 +122,7 @@ __all__ = [
     "smooth_excess",
 ]
 
-ReactionKind = Literal["synthesis", "degradation", "conversion_out", "conversion_in"]
+ReactionKind = Literal["synthesis", "degradation", "conversion_out", "conversion_in", "dilution"]
 ParameterKind = Literal["kinetic", "resting_level", "half_life", "perturbation", "input", "sign"]
 
 
@@ -229,6 +241,10 @@ def _between(x: sp.Expr, low: sp.Expr, high: sp.Expr) -> sp.Expr:
     above_low = low + _positive_part(x - low)
     return high - _positive_part(high - above_low)
 
+
+#: The smallest volume a ``dilution`` edge divides by (its source rests at 1): a knocked-out
+#: volume (0, and unmoving) then dilutes nothing instead of dividing by zero.
+DILUTION_FLOOR = 1e-6
 
 #: Width of the rounding of max(0, X - X0), as a fraction of the resting level X0.
 EXCESS_ROUNDING = 1e-3
@@ -512,6 +528,36 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
                     interactions=(edge_id,),
                 )
             )
+
+    net_rate: dict[str, sp.Expr] = {}
+    for reaction in reactions:
+        term = reaction.stoichiometry * reaction.rate
+        net_rate[reaction.species] = net_rate.get(reaction.species, sp.Integer(0)) + term
+    for edge in model.interactions:
+        if edge.law != "dilution":
+            continue
+        sign: sp.Expr = sp.Integer(edge.sign)
+        if signs_as_parameters:
+            sign = add(
+                hook(edge.id, "sign"), edge.sign, "dimensionless", "sign", "+1 or -1", edge.id
+            )
+        volume = symbol(edge.source)
+        reactions.append(
+            Reaction(
+                id=f"{edge.id}__dilution",
+                kind="dilution",
+                species=edge.target,
+                stoichiometry=1,
+                rate=free[edge.target]
+                * sign
+                * activity[edge.id]
+                * symbol(edge.target)
+                * net_rate[edge.source]
+                / (_positive_part(volume) + DILUTION_FLOOR),
+                modifiers=((edge.source, edge.sign),),
+                interactions=(edge.id,),
+            )
+        )
 
     for item in model.observables:
         terms = [

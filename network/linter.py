@@ -378,6 +378,25 @@ def _check_edge_ends(
             f"a proportional edge's slope is per unit of its source, which must be "
             f"dimensionless; '{row.source}' is in '{source.unit}'",
         )
+    if row.law == "dilution" and source is not None and target is not None:
+        if not source.is_state or source.unit != "relative" or source.resting_level != 1:
+            yield Problem(
+                file,
+                line,
+                "source",
+                row.id,
+                "a dilution edge starts at the volume its target is dissolved in; expected a "
+                f"state species in 'relative' resting at 1, '{row.source}' is not",
+            )
+        elif not target.is_state or target.compartment != source.compartment:
+            yield Problem(
+                file,
+                line,
+                "target",
+                row.id,
+                f"a dilution edge concentrates a state species of its volume's compartment "
+                f"'{source.compartment}'; '{row.target}' is not one",
+            )
     if row.law == "conversion" and source is not None and not source.is_state:
         yield Problem(
             file,

@@ -178,7 +178,8 @@ class LogicalModel:
         blocked: Iterable[str] = (),
         max_steps: int = 500,
     ) -> dict[str, int]:
-        """The stable state reached by synchronous updates from rest.
+        """The stable state reached by synchronous updates from rest (each node jumping to its
+        target level, or, where that cycles, moving one level per step).
 
         Inputs in ``active_inputs`` are on, the others off; nodes in ``knocked_out`` sit at
         ``-K``; edges (IDs) in ``blocked`` read their source as absent. Raises ``ValueError``
@@ -190,27 +191,49 @@ class LogicalModel:
             raise KeyError(f"not in the logical model: {', '.join(sorted(unknown))}")
         model = self.with_blocked(blocked)
         incoming = {n: model.incoming(n) for n in self.nodes if n not in knocked}
-        state = {n: int(n in on) for n in self.inputs} | {
+        rest = {n: int(n in on) for n in self.inputs} | {
             n: -self.levels if n in knocked else 0 for n in self.nodes
         }
+        # Every node jumps to its target level at once; where that cycles (a pulse that one
+        # step's transient launched around a positive loop keeps travelling), the levels move
+        # one step at a time instead, as the unary bits of the Boolean encoding that AEON
+        # reads do (module sbml.qual), which lets transients fade before they are passed on.
+        for unitary in (False, True):
+            settled = self._settle(incoming, rest, max_steps, unitary)
+            if settled is not None:
+                return settled
+        raise ValueError(
+            f"the logical model cycles instead of settling (inputs on: {sorted(on)}, "
+            f"knocked out: {sorted(knocked)}, blocked: {sorted(blocked)})"
+        )
+
+    def _settle(
+        self,
+        incoming: Mapping[str, list[Contribution]],
+        start: dict[str, int],
+        max_steps: int,
+        unitary: bool,
+    ) -> dict[str, int] | None:
+        """The fixed point synchronous updates reach from ``start``, or None if they cycle."""
+        state = dict(start)
         seen: set[tuple[int, ...]] = set()
         for _ in range(max_steps):
             new = dict(state)
             for node, contributions in incoming.items():
                 if contributions:
                     total = sum(c.value(state[c.source]) for c in contributions)
-                    new[node] = max(-self.levels, min(self.levels, total))
+                    target = max(-self.levels, min(self.levels, total))
+                    if unitary:
+                        target = state[node] + (target > state[node]) - (target < state[node])
+                    new[node] = target
             if new == state:
                 return state
             key = tuple(new.values())
             if key in seen:
-                break
+                return None
             seen.add(key)
             state = new
-        raise ValueError(
-            f"the logical model cycles instead of settling (inputs on: {sorted(on)}, "
-            f"knocked out: {sorted(knocked)}, blocked: {sorted(blocked)})"
-        )
+        return None
 
 
 def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
@@ -259,6 +282,9 @@ def _production_change(model: Model) -> dict[str, Callable[[float], float]]:
             )
         if edge.law == "excess_clearance":
             # It sets how fast the target returns to rest, not where it rests or settles.
+            return lambda x: 0.0
+        if edge.law == "dilution":
+            # A moving volume concentrates or dilutes the target only while it moves.
             return lambda x: 0.0
         if edge.law == "threshold":
             # It sets how much work the target's response needs, not whether the work moves it.

@@ -87,6 +87,10 @@ Kind = Literal[
 #:   the target's regulation by the work rate scales with the source's level relative to its
 #:   rest (``-``: a higher threshold takes more work to reach the same response; ``+`` the
 #:   reverse). It changes nothing at rest, only how much work the response needs;
+#: - ``dilution``: the source is the volume the target is dissolved in (the plasma volume);
+#:   while the volume moves, the target's concentration moves by the inverse (mechanism
+#:   ``fluid_shift``: water leaves the vessels in exercise and the proteins stay), so it moves
+#:   the target only while the volume changes, never where it settles;
 #: - ``measurement``: the target is an observable, a weighted sum of its sources;
 #: - ``dosing``: an input (a dose rate) fills a ``drug`` node, first-order pharmacokinetics.
 MECHANISMS: dict[str, str] = {
@@ -113,6 +117,7 @@ MECHANISMS: dict[str, str] = {
     "excess_clearance": "excess_clearance",
     "threshold_shift": "threshold",
     "proportional_drive": "proportional",
+    "fluid_shift": "dilution",
     "measurement": "measurement",
     "dosing": "dosing",
 }
@@ -133,6 +138,7 @@ LAWS: dict[str, tuple[str, ...]] = {
     "clearance": ("emax", "ec50", "hill"),
     "excess_clearance": ("emax", "ec50", "hill"),
     "threshold": (),
+    "dilution": (),
     "conversion": ("source_fraction", "target_fraction"),
     "measurement": ("weight",),
     "dosing": ("gain",),

@@ -41,6 +41,7 @@ _SBO_REACTION = {
     "degradation": "SBO:0000179",  # degradation
     "conversion_in": "SBO:0000182",  # conversion
     "conversion_out": "SBO:0000182",
+    "dilution": "SBO:0000375",  # process: the volume's change, which runs both ways
 }
 _SBO_MODIFIER = {1: "SBO:0000459", -1: "SBO:0000020"}  # stimulator, inhibitor
 _SBO_PARAMETER = {
@@ -373,7 +374,9 @@ def _add_reaction(
     _set_common(
         item, reaction.id, "reaction", reaction.id.replace("__", " "), _SBO_REACTION[reaction.kind]
     )
-    check(item.setReversible(False), f"set reversible of '{reaction.id}'")
+    # A dilution flux changes sign as the volume falls and returns; every other flux is >= 0.
+    reversible = reaction.kind == "dilution"
+    check(item.setReversible(reversible), f"set reversible of '{reaction.id}'")
     participant = item.createProduct() if reaction.stoichiometry > 0 else item.createReactant()
     check(participant.setSpecies(reaction.species), f"set species of '{reaction.id}'")
     check(participant.setStoichiometry(1.0), f"set stoichiometry of '{reaction.id}'")

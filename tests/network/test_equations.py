@@ -13,6 +13,7 @@ from hypothesis import given, settings, strategies as st
 from scipy.integrate import solve_ivp
 
 from mbaxis.network import Equations, Model, build_equations, load_model
+from mbaxis.network.equations import DILUTION_FLOOR
 from mbaxis.network.rate_laws import activation, inhibition
 from tests.conftest import loss_per_unit
 
@@ -444,3 +445,40 @@ def test_a_proportional_edge_grows_linearly_without_saturating_and_inverts_when_
     )
     flipped = _vo2max_synthesis(signed, 11.0, training_capacity__sign=-1.0)
     assert flipped / rest == pytest.approx((1 + slope) / (1 + 11.0 * slope), rel=1e-12)
+
+
+def _cortisol_dilution(
+    equations: Equations, volume: float, work: float, **overrides: float
+) -> float:
+    """volume_cortisol's flux at the resting cortisol, plasma volume ``volume`` and work rate."""
+    state = {"plasma__volume": volume}
+    return _rate(equations, "volume_cortisol__dilution", state, muscle__work_rate=work, **overrides)
+
+
+def test_a_dilution_edge_concentrates_its_target_only_while_the_volume_moves(
+    model: Model, equations: Equations
+) -> None:
+    """volume_cortisol (fluid_shift): the flux is -C dV/dt / V, so while exercise draws water out
+    of the plasma (dV/dt < 0) cortisol is concentrated at the rate the volume shrinks; at a
+    steady volume, raised or not, it adds nothing; blocked it is 0, a knocked-out volume (0, and
+    unmoving) dilutes nothing instead of dividing by zero, and the null model's sign build reads
+    the table's sign alike and a flipped edge as the inverse."""
+    values = equations.parameter_values()
+    cortisol = equations.resting_state["plasma__cortisol"]
+    k = math.log(2) / values["plasma__volume__half_life"]
+    imax, ec50, hill = (values[f"exercise_plasma_volume__{p}"] for p in ("emax", "ec50", "hill"))
+    steady = 1 - imax * (0.8 / ec50) ** hill / (1 + (0.8 / ec50) ** hill)
+    # dV/dt over V at the start of a bout at 80% VO2max (V = 1, plus the floor of the divisor)
+    shrinking = k * (steady - 1.0) / (1.0 + DILUTION_FLOOR)
+    assert _cortisol_dilution(equations, 1.0, 0.8) == pytest.approx(-cortisol * shrinking, rel=1e-9)
+    assert _cortisol_dilution(equations, steady, 0.8) == pytest.approx(0.0, abs=1e-12)
+    assert _cortisol_dilution(equations, 1.0, 0.0) == 0.0
+    assert _cortisol_dilution(equations, steady, 0.0) < 0  # diluted back after the bout
+    assert _cortisol_dilution(equations, 1.0, 0.8, volume_cortisol__activity=0.0) == 0.0
+    assert _cortisol_dilution(equations, 0.0, 0.8, plasma__volume__synthesis_scale=0.0) == 0.0
+    signed = build_equations(model, signs_as_parameters=True)
+    assert _cortisol_dilution(signed, 1.0, 0.8) == pytest.approx(
+        _cortisol_dilution(equations, 1.0, 0.8), rel=1e-12
+    )
+    flipped = _cortisol_dilution(signed, 1.0, 0.8, volume_cortisol__sign=1.0)
+    assert flipped == pytest.approx(cortisol * shrinking, rel=1e-9)

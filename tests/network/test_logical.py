@@ -90,6 +90,35 @@ def test_synchronous_cycles_are_an_error_not_a_level() -> None:
         toy.stable_levels(["u"])
 
 
+def test_a_pulse_that_jumps_launch_round_a_positive_loop_settles_one_level_at_a_time() -> None:
+    """K knocked out pulls p to its floor for one step before q, which K's absence raises,
+    brings it back to -1; p's floor (and only its floor) reaches a, the entry of the positive
+    loop a -> b -> c -> a. Jumping, that one-step pulse travels round the loop forever; moving
+    one level per step, p never touches its floor and the loop stays at rest - the fixed point
+    the asynchronous unary encoding (AEON) reaches, which the knock-out of GH sensitivity
+    needs in the bundled model."""
+    copy = (-2, -1, 0, 1, 2)
+    levels = range(-2, 3)
+    toy = LogicalModel(
+        "toy",
+        2,
+        (),
+        ("K", "p", "q", "a", "b", "c"),
+        (
+            Contribution("kp", "K", "p", levels, (-2, -1, 0, 0, 0)),
+            Contribution("kq", "K", "q", levels, (1, 0, 0, 0, 0)),
+            Contribution("qp", "q", "p", levels, (0, 0, 0, 1, 2)),
+            Contribution("pa", "p", "a", levels, (-2, 0, 0, 0, 0)),
+            Contribution("ab", "a", "b", levels, copy),
+            Contribution("bc", "b", "c", levels, copy),
+            Contribution("ca", "c", "a", levels, copy),
+        ),
+    )
+    settled = toy.stable_levels(knocked_out=["K"])
+    assert (settled["p"], settled["q"]) == (-1, 1)
+    assert settled["a"] == settled["b"] == settled["c"] == 0
+
+
 def test_bad_input_is_named(model: Model) -> None:
     logical = logical_model(model)
     with pytest.raises(KeyError, match="brain__nothing"):

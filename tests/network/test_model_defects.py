@@ -503,3 +503,26 @@ def test_parameter_scale_rows_multiply_per_year_of_age() -> None:
     row = next(r for r in model.subject_changes if r.change == "parameter_scale")
     effect = subject_effect(model, parse_subject("subject(age=45)"))
     assert effect.multipliers[row.target] == pytest.approx(row.factor**20)
+
+
+def test_a_dilution_edge_starts_at_a_volume_and_ends_in_its_compartment(
+    model_copy: Path, edit_table: TableEditor
+) -> None:
+    """A ``fluid_shift`` edge divides its target by a volume, so a source that is not a relative
+    state resting at 1 (blood lactate in mM) is named, as is a target outside the volume's
+    compartment (hippocampal BDNF is not dissolved in the plasma)."""
+
+    def misplace(rows: Rows) -> None:
+        _row(rows, "id", "volume_cortisol")["source"] = "plasma__lactate"
+        _row(rows, "id", "volume_mbdnf")["target"] = "brain__mBDNF"
+
+    edit_table("interactions.tsv", misplace)
+    message = _load_error(model_copy)
+    assert (
+        "ID 'volume_cortisol': a dilution edge starts at the volume its target is dissolved in; "
+        "expected a state species in 'relative' resting at 1, 'plasma__lactate' is not" in message
+    )
+    assert (
+        "ID 'volume_mbdnf': a dilution edge concentrates a state species of its volume's "
+        "compartment 'plasma'; 'brain__mBDNF' is not one" in message
+    )
