@@ -140,7 +140,8 @@ class ParameterInfo:
 
 @dataclass(frozen=True)
 class Reaction:
-    """One term of the ODEs: a flux that produces (+1) or consumes (-1) one species.
+    """One term of the ODEs: a flux that produces (+1) or consumes (-1) one species (a
+    ``dilution`` flux runs both ways: it is negative while its volume returns).
 
     ``interactions`` names the edges whose evidence the flux encodes; ``modifiers`` the
     regulators in its rate with their signs.
@@ -529,13 +530,13 @@ def build_equations(model: Model, *, signs_as_parameters: bool = False) -> Equat
                 )
             )
 
-    net_rate: dict[str, sp.Expr] = {}
-    for reaction in reactions:
-        term = reaction.stoichiometry * reaction.rate
-        net_rate[reaction.species] = net_rate.get(reaction.species, sp.Integer(0)) + term
-    for edge in model.interactions:
-        if edge.law != "dilution":
-            continue
+    dilutions = [edge for edge in model.interactions if edge.law == "dilution"]
+    volumes = {edge.source for edge in dilutions}
+    net_rate = {  # dV/dt of each volume a dilution edge reads
+        volume: sp.Add(*(r.stoichiometry * r.rate for r in reactions if r.species == volume))
+        for volume in volumes
+    }
+    for edge in dilutions:
         sign: sp.Expr = sp.Integer(edge.sign)
         if signs_as_parameters:
             sign = add(
