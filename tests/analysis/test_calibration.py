@@ -745,3 +745,24 @@ def test_the_fluid_shift_carries_the_fast_testosterone_and_igf1_rises(
     content = (1 + igf1) * intense["plasma__volume"].loc[10] - 1
     assert 0.10 <= igf1 <= 0.20
     assert abs(content) < 0.2 * igf1
+
+
+def test_lifting_lowers_plasma_volume_with_the_load_as_published(simulator: Simulator) -> None:
+    """Collins, Cureton, Hill & Ray 1989 (PMID:2709980), the calibration of
+    resistance_plasma_volume: three circuits of four lifts, 10 repetitions in 30 s then 30 s of
+    rest, lowered plasma volume by 7.7, 10.7, 12.1 and 13.9 +/- 0.8-0.9% (SE) at 40, 50, 60 and
+    70% 1RM. The model lies within 2 SE at each load; the fall is gone 30 min later. Part of
+    the published testosterone rise after a circuit (Marin 2006, +29.4%) is this fluid shift:
+    the hormone's content rises less than its concentration."""
+    published = {0.4: 0.077, 0.5: 0.107, 0.6: 0.121, 0.7: 0.139}
+    for load, fall in published.items():
+        circuits = parse_protocol(f"resistance(sets=12,set_min=0.5,rest_min=0.5,load={load})")
+        course = simulator.run([circuits], t_end=41.5, times=[0, 11.5, 41.5])
+        assert 1 - course["plasma__volume"].loc[11.5] == pytest.approx(fall, abs=0.018), load
+        assert 1 - course["plasma__volume"].loc[41.5] < 0.01 * fall
+    marin = parse_protocol("resistance(duration_min=15,load=0.8,rest_min=1)")
+    course = simulator.run([marin], t_end=15, times=[0, 15])
+    rise = course["plasma__testosterone"].loc[15] / course["plasma__testosterone"].iloc[0] - 1
+    content = (1 + rise) * course["plasma__volume"].loc[15] - 1
+    assert rise == pytest.approx(0.294, abs=0.01)
+    assert 0.05 < rise - content < 0.5 * rise
