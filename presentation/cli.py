@@ -45,6 +45,28 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
 
 
+#: The published settings of `mbaxis report` (ReportSettings' defaults, which a test keeps equal),
+#: written out so that building the parser does not import the report and its plotting stack.
+_REPORT_DEFAULTS = {
+    "sobol_n": 256,
+    "sobol_top": 20,
+    "population_n": 500,
+    "optimize_evaluations": 600,
+    "optimize_members": 40,
+}
+
+
+def _at_least_one(text: str) -> int:
+    """A count given on the command line: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="mbaxis", description="Mechanistic model of the exercise muscle-brain axis."
@@ -332,7 +354,45 @@ def _build_parser() -> argparse.ArgumentParser:
         help="sign-shuffled networks for the validation p-value (default 1000: p < 0.001 "
         "is reachable)",
     )
-    main_job.add_argument("--sobol-n", type=int, default=256, metavar="N")
+    defaults = _REPORT_DEFAULTS
+    main_job.add_argument(
+        "--sobol-n",
+        type=_at_least_one,
+        default=defaults["sobol_n"],
+        metavar="N",
+        help=f"base samples of the Sobol indices (default {defaults['sobol_n']})",
+    )
+    main_job.add_argument(
+        "--sobol-top",
+        type=_at_least_one,
+        default=defaults["sobol_top"],
+        metavar="N",
+        help=f"parameters given Sobol indices, the top of the local ranking (default "
+        f"{defaults['sobol_top']})",
+    )
+    main_job.add_argument(
+        "--population-n",
+        type=_at_least_one,
+        default=defaults["population_n"],
+        metavar="N",
+        help=f"people in the virtual population section (default {defaults['population_n']})",
+    )
+    main_job.add_argument(
+        "--optimize-evaluations",
+        type=_at_least_one,
+        default=defaults["optimize_evaluations"],
+        metavar="N",
+        help=f"schedules the optimisation section scores (default "
+        f"{defaults['optimize_evaluations']})",
+    )
+    main_job.add_argument(
+        "--optimize-members",
+        type=_at_least_one,
+        default=defaults["optimize_members"],
+        metavar="N",
+        help=f"members of the calibrated ensemble the best schedules are compared on (default "
+        f"{defaults['optimize_members']})",
+    )
     main_job.add_argument("--json", action="store_true", help="print the summary as JSON")
     main_job.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
@@ -702,6 +762,10 @@ def _report_command(args: argparse.Namespace) -> int:
         jobs=args.jobs if args.jobs is not None else cpu_count(),
         null_copies=args.null,
         sobol_n=args.sobol_n,
+        sobol_top=args.sobol_top,
+        population_n=args.population_n,
+        optimize_evaluations=args.optimize_evaluations,
+        optimize_members=args.optimize_members,
         progress=not args.no_progress,
     )
     summary = build_report(args.out, model=load_model(args.model), settings=settings)

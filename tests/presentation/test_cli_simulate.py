@@ -88,6 +88,11 @@ def test_plot_and_json_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str
             ["simulate", "aerobic", "--subject", "subject(height=180)"],
             "unknown subject key 'height'; valid keys: sex, age",
         ),
+        (["report", "--population-n", "0"], "argument --population-n: expected at least 1, got 0"),
+        (
+            ["report", "--optimize-members", "four"],
+            "argument --optimize-members: expected a whole number, got 'four'",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line(arguments: list[str], message: str) -> None:
@@ -111,3 +116,17 @@ def test_a_subject_the_model_cannot_represent_is_one_line(
     error = capsys.readouterr().err
     assert "the model cannot represent subject key(s) training_status=resistance_trained" in error
     assert error.count("\n") == 1
+
+
+def test_the_report_flags_default_to_the_published_settings() -> None:
+    """`mbaxis report` without flags does the work ReportSettings describes (the CLI writes its
+    defaults out, so that building the parser does not import the plotting stack)."""
+    from mbaxis.cli import _build_parser
+    from mbaxis.report import ReportSettings
+
+    args = _build_parser().parse_args(["report"])
+    published = ReportSettings()
+    counts = ("sobol_n", "sobol_top", "population_n", "optimize_evaluations", "optimize_members")
+    for name in counts:
+        assert getattr(args, name) == getattr(published, name), name
+    assert args.null == published.null_copies
