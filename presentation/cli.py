@@ -45,14 +45,15 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog.split()[0]} --help)\n")
 
 
-#: The published settings of `mbaxis report` (ReportSettings' defaults, which a test keeps equal),
-#: written out so that building the parser does not import the report and its plotting stack.
-_REPORT_DEFAULTS = {
-    "sobol_n": 256,
-    "sobol_top": 20,
-    "population_n": 500,
-    "optimize_evaluations": 600,
-    "optimize_members": 40,
+#: How much work each section of `mbaxis report` does, as flags: the published settings
+#: (ReportSettings' defaults, which a test keeps equal), written out so that building the parser
+#: does not import the report and its plotting stack.
+_REPORT_WORK: dict[str, tuple[int, str]] = {
+    "sobol_n": (256, "base samples of the Sobol indices"),
+    "sobol_top": (20, "parameters given Sobol indices, the top of the local ranking"),
+    "population_n": (500, "people in the virtual population section"),
+    "optimize_evaluations": (600, "schedules the optimisation section scores"),
+    "optimize_members": (40, "calibrated ensemble members the best schedules are compared on"),
 }
 
 
@@ -354,45 +355,14 @@ def _build_parser() -> argparse.ArgumentParser:
         help="sign-shuffled networks for the validation p-value (default 1000: p < 0.001 "
         "is reachable)",
     )
-    defaults = _REPORT_DEFAULTS
-    main_job.add_argument(
-        "--sobol-n",
-        type=_at_least_one,
-        default=defaults["sobol_n"],
-        metavar="N",
-        help=f"base samples of the Sobol indices (default {defaults['sobol_n']})",
-    )
-    main_job.add_argument(
-        "--sobol-top",
-        type=_at_least_one,
-        default=defaults["sobol_top"],
-        metavar="N",
-        help=f"parameters given Sobol indices, the top of the local ranking (default "
-        f"{defaults['sobol_top']})",
-    )
-    main_job.add_argument(
-        "--population-n",
-        type=_at_least_one,
-        default=defaults["population_n"],
-        metavar="N",
-        help=f"people in the virtual population section (default {defaults['population_n']})",
-    )
-    main_job.add_argument(
-        "--optimize-evaluations",
-        type=_at_least_one,
-        default=defaults["optimize_evaluations"],
-        metavar="N",
-        help=f"schedules the optimisation section scores (default "
-        f"{defaults['optimize_evaluations']})",
-    )
-    main_job.add_argument(
-        "--optimize-members",
-        type=_at_least_one,
-        default=defaults["optimize_members"],
-        metavar="N",
-        help=f"members of the calibrated ensemble the best schedules are compared on (default "
-        f"{defaults['optimize_members']})",
-    )
+    for name, (default, what) in _REPORT_WORK.items():
+        main_job.add_argument(
+            "--" + name.replace("_", "-"),
+            type=_at_least_one,
+            default=default,
+            metavar="N",
+            help=f"{what} (default {default})",
+        )
     main_job.add_argument("--json", action="store_true", help="print the summary as JSON")
     main_job.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     return parser
